@@ -1,0 +1,61 @@
+"""LearnLoop configuration: defaults here, overridden by ``LEARNLOOP_*`` environment variables.
+
+| variable                  | meaning                                                        |
+|---------------------------|----------------------------------------------------------------|
+| LEARNLOOP_DATABASE_URL    | SQLAlchemy URL; default a SQLite file in the instance folder   |
+| LEARNLOOP_SECRET_KEY      | signs sessions and encrypts private keys at rest               |
+| LEARNLOOP_BASE_URL        | the public URL the LMS reaches us at (launches must target it) |
+| LEARNLOOP_REDIS_URL       | Celery broker/backend; unset = jobs run in-process (eager)     |
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "BASE_URL": "http://127.0.0.1:5000",
+    "DATABASE_URL": None,  # None = sqlite:///<instance>/learnloop.sqlite3
+    "REDIS_URL": None,
+    "SECRET_KEY": None,
+    # LTI: accepted clock skew on iat/nbf/exp (1EdTech Security Framework §5.1.3 allows leeway).
+    "LTI_CLOCK_LEEWAY": 60,
+    # How long an OIDC login (state + nonce) stays usable before the launch must arrive.
+    "LTI_LOGIN_TTL": 600,
+    # Session token carried by pages inside the LMS iframe (sliding; renewed on every page).
+    "SESSION_TOKEN_MAX_AGE": 2 * 3600,
+    # Retired signing keys stay in the JWKS this long, so tokens signed before a rotation verify.
+    "KEY_RETIREMENT_GRACE_DAYS": 7,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LANGUAGES": ("en", "nl"),
+}
+
+_ENV_PREFIX = "LEARNLOOP_"
+_INT_KEYS = {
+    "LTI_CLOCK_LEEWAY",
+    "LTI_LOGIN_TTL",
+    "SESSION_TOKEN_MAX_AGE",
+    "KEY_RETIREMENT_GRACE_DAYS",
+}
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The configuration as set by ``LEARNLOOP_*`` variables (only those that are set)."""
+    environ = os.environ if environ is None else environ
+    found: dict[str, Any] = {}
+    for key in DEFAULTS:
+        value = environ.get(_ENV_PREFIX + key)
+        if value is None or value == "":
+            continue
+        found[key] = int(value) if key in _INT_KEYS else value
+    return found
+
+
+def build(test_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then environment, then ``test_config`` (the app factory's argument)."""
+    config = dict(DEFAULTS)
+    config.update(from_environment())
+    config.update(test_config or {})
+    config["BASE_URL"] = str(config["BASE_URL"]).rstrip("/")
+    return config

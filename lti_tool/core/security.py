@@ -1,0 +1,62 @@
+"""Security helpers: encryption at rest and signed, short-lived tokens.
+
+Private keys and LRS credentials are encrypted with a key derived from ``SECRET_KEY``
+(HKDF-SHA256 → Fernet, i.e. AES-128-CBC + HMAC-SHA256).
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+
+def _fernet(secret_key: str, purpose: bytes) -> Fernet:
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
+        secret_key.encode()
+    )
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+def encrypt(plaintext: bytes, purpose: str) -> str:
+    return _fernet(current_app.config["SECRET_KEY"], purpose.encode()).encrypt(plaintext).decode()
+
+
+def decrypt(ciphertext: str, purpose: str) -> bytes:
+    try:
+        return _fernet(current_app.config["SECRET_KEY"], purpose.encode()).decrypt(
+            ciphertext.encode()
+        )
+    except InvalidToken as exc:
+        raise ValueError(
+            f"cannot decrypt {purpose}: was LEARNLOOP_SECRET_KEY changed since it was stored?"
+        ) from exc
+
+
+def random_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+class TokenError(Exception):
+    """A signed token was missing, forged or expired."""
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def sign(payload: Any, salt: str) -> str:
+    return _serializer(salt).dumps(payload)
+
+
+def unsign(token: str, salt: str, max_age: int) -> Any:
+    try:
+        return _serializer(salt).loads(token, max_age=max_age)
+    except BadSignature as exc:  # SignatureExpired is a BadSignature
+        raise TokenError(str(exc)) from exc

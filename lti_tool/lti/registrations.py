@@ -1,0 +1,65 @@
+"""Registering platforms (manual path: CLI and, later, the admin form) and finding them again."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from lti_tool.core.db import db
+from lti_tool.lti.models import Deployment, Registration
+
+
+@dataclass(frozen=True)
+class RegistrationInput:
+    issuer: str
+    client_id: str
+    auth_login_url: str
+    auth_token_url: str
+    key_set_url: str
+    deployment_ids: Sequence[str]
+    product_family: str = "generic"
+
+
+def register(data: RegistrationInput) -> tuple[Registration, list[Deployment]]:
+    """Create or update a registration and add its deployments. Idempotent."""
+    registration = find_registration(data.issuer, data.client_id)
+    if registration is None:
+        registration = Registration(issuer=data.issuer, client_id=data.client_id)
+        db.session.add(registration)
+    registration.auth_login_url = data.auth_login_url
+    registration.auth_token_url = data.auth_token_url
+    registration.key_set_url = data.key_set_url
+    if data.product_family != "generic" or not registration.product_family:
+        registration.product_family = data.product_family
+    db.session.flush()
+    deployments = [ensure_deployment(registration, dep) for dep in data.deployment_ids]
+    return registration, deployments
+
+
+def ensure_deployment(registration: Registration, deployment_id: str) -> Deployment:
+    deployment = find_deployment(registration, deployment_id)
+    if deployment is None:
+        deployment = Deployment(registration_id=registration.id, deployment_id=deployment_id)
+        db.session.add(deployment)
+        db.session.flush()
+    return deployment
+
+
+def find_registration(issuer: str, client_id: str | None) -> Registration | None:
+    """By (issuer, client_id); without a client_id only when the issuer has exactly one."""
+    query = select(Registration).where(Registration.issuer == issuer)
+    if client_id:
+        return db.session.scalars(query.where(Registration.client_id == client_id)).one_or_none()
+    candidates = db.session.scalars(query.limit(2)).all()
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def find_deployment(registration: Registration, deployment_id: str) -> Deployment | None:
+    return db.session.scalars(
+        select(Deployment).where(
+            Deployment.registration_id == registration.id,
+            Deployment.deployment_id == deployment_id,
+        )
+    ).one_or_none()
