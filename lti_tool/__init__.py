@@ -16,7 +16,7 @@ from lti_tool.core.jobs import celery_init_app
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, template_folder="core/templates")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(_resolved(settings.build(test_config), Path(app.instance_path)))
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]

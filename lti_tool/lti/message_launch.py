@@ -50,7 +50,10 @@ class _Params(LibRequest):
 
     def __init__(self, params: dict[str, str]) -> None:
         self._params = params
-        self.session: dict[str, Any] = {}
+
+    @property
+    def session(self) -> dict[str, Any]:
+        return {}
 
     def get_param(self, key: str) -> str | None:  # type: ignore[override]
         return self._params.get(key)
