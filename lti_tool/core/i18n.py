@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 
 babel = Babel()
 
@@ -25,3 +25,8 @@ def init_app(app: Flask) -> None:
     babel.init_app(
         app, locale_selector=select_locale, default_translation_directories="translations"
     )
+    app.context_processor(_locale_for_templates)
+
+
+def _locale_for_templates() -> dict[str, str]:
+    return {"current_locale": str(get_locale() or "en")}

@@ -13,7 +13,9 @@ class LoopbackServer:
     def __init__(self, wsgi_app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
         self._server = make_server(host, port, wsgi_app, threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> LoopbackServer:
         self._thread.start()
