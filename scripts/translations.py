@@ -1,4 +1,4 @@
-"""Keep the translations current: ``python scripts/translations.py [--fill FILE]``.
+"""Keep the translations current: ``python scripts/translations.py [--check | --fill FILE]``.
 
 Extracts the messages from code and templates, merges them into every language's .po file and
 compiles the .mo files the app loads. ``--fill`` takes a Python file defining ``NL = {msgid:
@@ -7,6 +7,7 @@ translation}`` for first-time bulk translation. Fails listing untranslated messa
 
 from __future__ import annotations
 
+import io
 import runpy
 import subprocess
 import sys
@@ -68,7 +69,30 @@ def update(lang: str, fill: dict | None) -> list[str]:
     return missing
 
 
+def check(lang: str) -> list[str]:
+    """Problems that ``update`` would fix or report, without writing anything."""
+    po_path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+    with POT.open("rb") as f:
+        template = read_po(f)
+    with po_path.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    problems = [
+        f"{lang}: not in messages.po: {m.id!r}" for m in template if m.id and m.id not in catalog
+    ]
+    problems += [f"{lang}: untranslated: {m.id!r}" for m in catalog if m.id and not m.string]
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    if po_path.with_suffix(".mo").read_bytes() != compiled.getvalue():
+        problems.append(f"{lang}: messages.mo is stale; run python scripts/translations.py")
+    return problems
+
+
 def main() -> int:
+    if "--check" in sys.argv:
+        extract()
+        problems = [p for lang in LANGUAGES for p in check(lang)]
+        print("\n".join(problems) or "translations complete")
+        return 1 if problems else 0
     fill = None
     if "--fill" in sys.argv:
         fill = runpy.run_path(sys.argv[sys.argv.index("--fill") + 1])["NL"]
