@@ -6,6 +6,7 @@
 | LEARNLOOP_SECRET_KEY      | signs sessions and encrypts private keys at rest               |
 | LEARNLOOP_BASE_URL        | the public URL the LMS reaches us at (launches must target it) |
 | LEARNLOOP_REDIS_URL       | Celery broker/backend; unset = jobs run in-process (eager)     |
+| LEARNLOOP_INSTANCE_PATH   | the instance folder (SQLite file, secret, demo LMS key)        |
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,12 @@ from lti_tool.core.jobs import celery_init_app
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True, template_folder="core/templates")
+    app = Flask(
+        __name__,
+        instance_path=_instance_path(),
+        instance_relative_config=True,
+        template_folder="core/templates",
+    )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(_resolved(settings.build(test_config), Path(app.instance_path)))
     app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
@@ -56,6 +62,12 @@ def _resolved(config: dict[str, Any], instance: Path) -> dict[str, Any]:
         MAX_CONTENT_LENGTH=config.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024),
     )
     return config
+
+
+def _instance_path() -> str | None:
+    """LEARNLOOP_INSTANCE_PATH moves the instance folder (SQLite file, secret, demo LMS key)."""
+    path = os.environ.get("LEARNLOOP_INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None  # Flask wants it absolute
 
 
 def _instance_secret(instance: Path) -> str:

@@ -165,6 +165,17 @@ def serve(bind: str, workers: int) -> None:
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int, help="LearnLoop's port.")
+@click.option("--lms-port", default=5001, show_default=True, type=int, help="The demo LMS's port.")
+def demo(host: str, port: int, lms_port: int) -> None:
+    """Try LearnLoop: it and a demo LMS that launches it, on this machine (Ctrl-C stops)."""
+    from lti_tool.demo.runner import run
+
+    run(host=host, port=port, lms_port=lms_port)
+
+
+@main.command()
 def worker() -> None:
     """Run a Celery worker for LearnLoop's jobs (needs LEARNLOOP_REDIS_URL)."""
     args = ["celery", "-A", "wsgi:celery_app", "worker", "--loglevel", "INFO"]

@@ -5,7 +5,7 @@ import pytest
 from lti_tool.lti.roles import Landing, landing_for, short_names
 
 M = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
-I = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"
+INST = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"
 S = "http://purl.imsglobal.org/vocab/lis/v2/system/person#"
 
 
@@ -30,16 +30,16 @@ def test_context_roles_choose_the_landing_page(roles: list[str], landing: Landin
 
 def test_institution_roles_never_outrank_course_roles() -> None:
     # Moodle sends a site admin's institution and system roles with their course role.
-    roles = [I + "Administrator", S + "Administrator", M + "Learner"]
+    roles = [INST + "Administrator", S + "Administrator", M + "Learner"]
     assert landing_for(roles) is Landing.LEARNER
 
 
 def test_institution_roles_count_when_there_is_no_course_role() -> None:
-    assert landing_for([I + "Administrator"]) is Landing.ADMIN
-    assert landing_for([I + "Faculty"]) is Landing.DESIGNER
-    assert landing_for([I + "Student"]) is Landing.LEARNER
+    assert landing_for([INST + "Administrator"]) is Landing.ADMIN
+    assert landing_for([INST + "Faculty"]) is Landing.DESIGNER
+    assert landing_for([INST + "Student"]) is Landing.LEARNER
 
 
 def test_short_names_prefer_course_roles() -> None:
-    assert short_names([I + "Administrator", M + "Instructor"]) == ["Instructor"]
-    assert short_names([I + "Administrator"]) == ["Administrator"]
+    assert short_names([INST + "Administrator", M + "Instructor"]) == ["Instructor"]
+    assert short_names([INST + "Administrator"]) == ["Administrator"]
