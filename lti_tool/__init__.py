@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as settings
-from lti_tool.core import errors, i18n, urls
+from lti_tool.core import errors, i18n, security, urls
 from lti_tool.core.db import db
 from lti_tool.core.jobs import celery_init_app
 
@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     urls.init_app(app)
+    security.init_app(app)
     celery_init_app(app)
 
     from lti_tool.home.views import bp as home_bp

@@ -85,3 +85,11 @@ def test_unknown_pages_are_friendly_404s(client: FlaskClient) -> None:
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Open LearnLoop again from your course." in response.get_data(as_text=True)
+
+
+def test_pages_never_leak_their_token_to_other_sites(
+    client: FlaskClient, registered: TestPlatform
+) -> None:
+    page = client.get(launch(client, registered).headers["Location"], follow_redirects=True)
+    assert page.headers["Referrer-Policy"] == "same-origin"
+    assert page.headers["Cache-Control"] == "no-store"
