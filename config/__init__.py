@@ -6,6 +6,7 @@
 | LEARNLOOP_SECRET_KEY      | signs sessions and encrypts private keys at rest               |
 | LEARNLOOP_BASE_URL        | the public URL the LMS reaches us at (launches must target it) |
 | LEARNLOOP_REDIS_URL       | Celery broker/backend; unset = jobs run in-process (eager)     |
+| LEARNLOOP_TRUSTED_PROXIES | reverse proxies that set X-Forwarded-* (default 0: none)       |
 | LEARNLOOP_INSTANCE_PATH   | the instance folder (SQLite file, secret, demo LMS key)        |
 """
 
@@ -19,6 +20,8 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "http://127.0.0.1:5000",
     "DATABASE_URL": None,  # None = sqlite:///<instance>/learnloop.sqlite3
     "REDIS_URL": None,
+    # How many reverse proxies in front of us set X-Forwarded-*; 0 = trust none of those headers.
+    "TRUSTED_PROXIES": 0,
     "SECRET_KEY": None,
     # LTI: accepted clock skew on iat/nbf/exp (1EdTech Security Framework §5.1.3 allows leeway).
     "LTI_CLOCK_LEEWAY": 60,
@@ -34,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
 
 _ENV_PREFIX = "LEARNLOOP_"
 _INT_KEYS = {
+    "TRUSTED_PROXIES",
     "LTI_CLOCK_LEEWAY",
     "LTI_LOGIN_TTL",
     "SESSION_TOKEN_MAX_AGE",
