@@ -11,10 +11,12 @@ import secrets
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, Response, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from jwcrypto.jwk import JWK
 
 
 def _fernet(secret_key: str, purpose: bytes) -> Fernet:
@@ -73,3 +75,18 @@ def add_security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+
+
+def new_rsa_private_pem() -> bytes:
+    """A fresh 2048-bit RSA private key, PKCS#8 PEM (for RS256 signing)."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def public_jwk(pem: bytes, kid: str) -> dict[str, Any]:
+    """The public half of a PEM key (private or public) as a JWK for a JWKS, RS256 signing."""
+    jwk = JWK.from_pem(pem).export_public(as_dict=True)
+    jwk.update({"kid": kid, "alg": "RS256", "use": "sig"})
+    return jwk

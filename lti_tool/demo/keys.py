@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from jwcrypto.jwk import JWK
+
+from lti_tool.core.security import new_rsa_private_pem, public_jwk
 
 KEY_FILE = "demo_lms_key.pem"
 
@@ -26,9 +27,7 @@ class PlatformKey:
 
     @property
     def public_jwk(self) -> dict[str, Any]:
-        jwk = JWK.from_pem(self.public_pem.encode()).export_public(as_dict=True)
-        jwk.update({"kid": self.kid, "alg": "RS256", "use": "sig"})
-        return jwk
+        return public_jwk(self.public_pem.encode(), self.kid)
 
 
 def load_or_create(instance_path: str | Path) -> PlatformKey:
@@ -40,10 +39,7 @@ def load_or_create(instance_path: str | Path) -> PlatformKey:
 
 def _write_new_key(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    pem = new_rsa_private_pem()
     try:  # O_EXCL: a second process starting at the same moment keeps the first one's key
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -14,14 +14,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import current_app
-from jwcrypto.jwk import JWK
 from sqlalchemy import select
 
 from lti_tool.core.db import db, utcnow
-from lti_tool.core.security import decrypt, encrypt
+from lti_tool.core.security import decrypt, encrypt, new_rsa_private_pem, public_jwk
 from lti_tool.lti.models import ToolKey
 
 _PURPOSE = "tool-private-key"
@@ -34,17 +31,12 @@ class SigningKey:
 
 
 def _new_key(status: str) -> ToolKey:
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    pem = new_rsa_private_pem()
     kid = uuid.uuid4().hex
-    public = JWK.from_pem(pem).export_public(as_dict=True)
-    public.update({"kid": kid, "alg": "RS256", "use": "sig"})
     key = ToolKey(
         kid=kid,
         status=status,
-        public_jwk=json.dumps(public, sort_keys=True),
+        public_jwk=json.dumps(public_jwk(pem, kid), sort_keys=True),
         private_key_encrypted=encrypt(pem, _PURPOSE),
         activated_at=utcnow() if status == "active" else None,
     )

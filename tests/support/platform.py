@@ -12,12 +12,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, jsonify
-from jwcrypto.jwk import JWK
 
 from lti_tool.core.db import commit_or_rollback
+from lti_tool.core.security import new_rsa_private_pem, public_jwk
 from lti_tool.lti.registrations import RegistrationInput, register
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -26,13 +24,9 @@ INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 ADMIN = "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator"
 
 
-def new_rsa_key() -> tuple[str, dict[str, Any]]:
-    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    public = JWK.from_pem(pem.encode()).export_public(as_dict=True)
-    return pem, public
+def new_rsa_key(kid: str = "platform-key-1") -> tuple[str, dict[str, Any]]:
+    pem = new_rsa_private_pem()
+    return pem.decode(), public_jwk(pem, kid)
 
 
 class TestPlatform:
@@ -44,8 +38,7 @@ class TestPlatform:
         self.issuer = issuer
         self.client_id = client_id
         self.kid = "platform-key-1"
-        self.private_pem, public = new_rsa_key()
-        public.update({"kid": self.kid, "alg": "RS256", "use": "sig"})
+        self.private_pem, public = new_rsa_key(self.kid)
         self.public_jwks = {"keys": [public]}
         self.base_url = ""
         self.wsgi_app = self._make_app()
