@@ -8,6 +8,10 @@
 | LEARNLOOP_REDIS_URL       | Celery broker/backend; unset = jobs run in-process (eager)     |
 | LEARNLOOP_TRUSTED_PROXIES | reverse proxies that set X-Forwarded-* (default 0: none)       |
 | LEARNLOOP_INSTANCE_PATH   | the instance folder (SQLite file, secret, demo LMS key)        |
+| LEARNLOOP_XAPI_MAX_BODY   | largest xAPI request body in bytes (default 5 MiB; 413 above)  |
+
+Every key of ``DEFAULTS`` can be set as ``LEARNLOOP_<KEY>``; the xAPI listener's are documented
+next to their defaults.
 """
 
 from __future__ import annotations
@@ -31,6 +35,26 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_TOKEN_MAX_AGE": 2 * 3600,
     # Retired signing keys stay in the JWKS this long, so tokens signed before a rotation verify.
     "KEY_RETIREMENT_GRACE_DAYS": 7,
+    # xAPI listener: request bodies above this many bytes get 413 (1.0.3 Communication 3.2.s3.b11
+    # asks for a configurable limit).
+    "XAPI_MAX_BODY": 5 * 1024 * 1024,
+    # GET /xapi/statements: statements per page when no limit is asked for, and at most.
+    "XAPI_PAGE_SIZE": 100,
+    "XAPI_MAX_PAGE_SIZE": 500,
+    # A ``more`` link keeps working this long (the spec asks for at least 24 hours).
+    "XAPI_MORE_TTL": 48 * 3600,
+    # A verified credential is trusted this long in each process before argon2 runs again.
+    "XAPI_CREDENTIAL_CACHE_SECONDS": 60,
+    # The X-Experience-API-Version we answer with when a request sent none (the 1.0.3 and the
+    # 2.0 test suites disagree; Moodle's logstore speaks 1.0.3).
+    "XAPI_VERSION_WHEN_MISSING": "1.0.3",
+    # Statements stored within this many seconds may still be committing in another worker:
+    # X-Experience-API-Consistent-Through stays this far behind now.
+    "XAPI_CONSISTENCY_MARGIN": 3,
+    # 1 = a statement sent without an id but with a timestamp gets an id derived from its content
+    # (UUIDv5), so that a sender re-delivering a batch it never saw answered (Moodle's logstore
+    # sends no ids) stores each statement once. 0 = a random UUID every time.
+    "XAPI_DERIVE_MISSING_IDS": 1,
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ("en", "nl"),
 }
@@ -42,6 +66,13 @@ _INT_KEYS = {
     "LTI_LOGIN_TTL",
     "SESSION_TOKEN_MAX_AGE",
     "KEY_RETIREMENT_GRACE_DAYS",
+    "XAPI_MAX_BODY",
+    "XAPI_PAGE_SIZE",
+    "XAPI_MAX_PAGE_SIZE",
+    "XAPI_MORE_TTL",
+    "XAPI_CREDENTIAL_CACHE_SECONDS",
+    "XAPI_CONSISTENCY_MARGIN",
+    "XAPI_DERIVE_MISSING_IDS",
 }
 
 

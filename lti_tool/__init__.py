@@ -37,13 +37,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     celery_init_app(app)
 
+    from lti_tool.admin.views import bp as admin_bp
     from lti_tool.home.views import bp as home_bp
     from lti_tool.home.views import template_helpers
-    from lti_tool.lti import tasks  # noqa: F401  # registers the LTI jobs
+    from lti_tool.lti import tasks, xapi_actors  # noqa: F401  # register LTI jobs, actor mapping
     from lti_tool.lti.views import bp as lti_bp
+    from xapi import tasks as xapi_tasks  # noqa: F401  # registers the xAPI jobs
+    from xapi import views as xapi_views
 
     app.register_blueprint(lti_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(admin_bp)
+    xapi_views.init_app(app)
     app.context_processor(template_helpers)
     return app
 

@@ -1,4 +1,4 @@
-"""The ``learnloop`` command: serve, demo, db, register, keys (plus Flask's run/shell/routes)."""
+"""The ``learnloop`` command: serve, demo, db, register, keys, xapi (plus Flask's run/shell/routes)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,17 @@ from flask.cli import FlaskGroup, with_appcontext
 from lti_tool import create_app
 from lti_tool.core import migrate
 from lti_tool.core.db import commit_or_rollback
+from lti_tool.lti.registrations import find_tenant
+from lti_tool.lti.xapi_actors import user_in_tenant
+from xapi import cli as xapi_cli
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
 def main() -> None:
     """LearnLoop, an LTI 1.3 tool for a learning culture at work."""
+
+
+main.add_command(xapi_cli.group(find_tenant=find_tenant, find_user=user_in_tenant))
 
 
 @main.group()

@@ -5,3 +5,4 @@ from __future__ import annotations
 
 def import_all() -> None:
     import lti_tool.lti.models  # noqa: F401
+    import xapi.models  # noqa: F401

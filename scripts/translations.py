@@ -12,6 +12,7 @@ import runpy
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
@@ -61,12 +62,18 @@ def update(lang: str, fill: dict | None) -> list[str]:
     for message in catalog:
         if message.id and fill and message.id in fill and not message.string:
             message.string = fill[message.id]
-    missing = [str(m.id) for m in catalog if m.id and (not m.string or m.fuzzy)]
+    missing = [str(m.id) for m in catalog if m.id and (_untranslated(m) or m.fuzzy)]
     with po_path.open("wb") as f:
         write_po(f, catalog, no_location=True, omit_header=False, sort_output=True)
     with po_path.with_suffix(".mo").open("wb") as f:
         write_mo(f, catalog)
     return missing
+
+
+def _untranslated(message: Any) -> bool:
+    """No translation; for a plural message, any form missing (its string is a tuple)."""
+    forms = message.string if isinstance(message.string, tuple) else (message.string,)
+    return not all(forms)
 
 
 def check(lang: str) -> list[str]:
@@ -79,7 +86,7 @@ def check(lang: str) -> list[str]:
     problems = [
         f"{lang}: not in messages.po: {m.id!r}" for m in template if m.id and m.id not in catalog
     ]
-    problems += [f"{lang}: untranslated: {m.id!r}" for m in catalog if m.id and not m.string]
+    problems += [f"{lang}: untranslated: {m.id!r}" for m in catalog if m.id and _untranslated(m)]
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     if po_path.with_suffix(".mo").read_bytes() != compiled.getvalue():

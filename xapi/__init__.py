@@ -1,6 +1,13 @@
 """xAPI: how LearnLoop receives, stores, reads and sends Experience API statements.
 
 A *statement* is one xAPI record of "actor verb object" (xAPI 1.0.3 Data 2.4, IEEE 9274.1.1
-§4.2). This package knows nothing of the other LearnLoop domains; they react to what it
-records.
+§4.2). This package knows nothing of the other LearnLoop domains (it imports ``lti_tool.core``
+only); they react to the ``statements_recorded`` signal it sends (``lti_tool.core.signals``).
+
+The listener, by layer: ``views`` (blueprint ``/xapi``) with ``http`` (headers, CORS, body size)
+and ``auth``; ``schemas`` (request body → validated statements, via ``validation``) and
+``params`` (GET parameters); the services ``store`` (write), ``reading`` (read), ``credentials``
+and ``actors``; ``models``. Pure helpers: ``keys`` (actor keys), ``comparison`` (when two
+statements are the same), ``jsonbody`` (strict JSON), ``timestamps``. ``tasks`` and ``cli``
+are the job and command-line doors.
 """

@@ -12,6 +12,8 @@ from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -93,6 +95,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")  # readers don't block the one writer
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def insert_new(table: Any, index_elements: list[str]) -> Any:
+    """``INSERT … ON CONFLICT (index_elements) DO NOTHING`` for PostgreSQL and SQLite alike.
+
+    Two workers inserting the same key at once both succeed; the loser inserts nothing (add
+    ``.returning(...)`` to learn which rows went in) instead of failing on the unique index.
+    """
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing(index_elements=index_elements)
 
 
 @contextmanager

@@ -12,3 +12,16 @@ user_launched = _signals.signal("user-launched")
 :sender: the ``lti_tool.lti.launch.Launch`` object (plain data: tenant id, user id,
     context id, membership id, roles, custom parameters)
 """
+
+statements_recorded = _signals.signal("statements-recorded")
+"""Sent once per xAPI request (or ``xapi.statements_recorded`` job) after new statements were
+committed: they are durable, so a receiver may read them, and what it changes it commits itself.
+
+:sender: the tenant id (``int``) the statements belong to
+:statement_ids: ``list[str]``, the lower-case ids of the statements newly stored by this request,
+    in request order. Re-sent duplicates are left out; a request that stored nothing new sends
+    nothing.
+
+Receivers must be idempotent: the job re-sends the signal for statements already announced.
+A receiver that raises is logged and does not stop the others, nor fail the request.
+"""

@@ -8,14 +8,23 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lti_tool.core import signals
 from lti_tool.core.db import db, utcnow
 from lti_tool.lti import registrations
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.message_launch import CLAIM
-from lti_tool.lti.models import Context, LoginState, Membership, Registration, User
+from lti_tool.lti.models import (
+    Context,
+    Deployment,
+    LoginState,
+    Membership,
+    Registration,
+    User,
+)
 from lti_tool.lti.roles import Landing, landing_for
 
 _DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
@@ -37,30 +46,35 @@ class Launch:
     deep_linking_settings: dict[str, Any] | None = None
 
 
-def record_launch(registration: Registration, claims: dict[str, Any]) -> Launch:
-    """Upsert user, context and membership from validated claims; send ``user_launched``."""
-    deployment = registrations.find_deployment(registration, claims[CLAIM + "deployment_id"])
+def record_launch(
+    registration: Registration, claims: dict[str, Any], deployment: Deployment | None = None
+) -> Launch:
+    """Upsert user, context and membership from validated claims; send ``user_launched``.
+
+    ``deployment`` is the one the validation found, when the caller has it (saves a lookup).
+    """
+    deployment = deployment or registrations.find_deployment(
+        registration, claims[CLAIM + "deployment_id"]
+    )
     if deployment is None:  # validated already; a concurrent removal is the only way here
         raise LaunchError("unknown_deployment", "deployment vanished during the launch")
-    platform = claims.get(CLAIM + "tool_platform") or {}
-    if isinstance(platform, dict) and platform.get("product_family_code"):
-        registration.product_family = str(platform["product_family_code"])[:64]
+    _note_product_family(registration, claims.get(CLAIM + "tool_platform") or {})
     now = utcnow()
-    user = _upsert_user(registration, claims, now)
+    user_id, locale = _upsert_user(registration, claims, now)
     context = _upsert_context(deployment.id, claims.get(CLAIM + "context") or {})
     roles = [str(r) for r in claims.get(CLAIM + "roles") or []]
-    membership = _upsert_membership(deployment.id, context, user, roles, now)
+    membership_id = _upsert_membership(deployment.id, context, user_id, roles, now)
     launch = Launch(
         tenant_id=deployment.id,
-        user_id=user.id,
+        user_id=user_id,
         context_id=context.id,
-        membership_id=membership.id,
+        membership_id=membership_id,
         message_type=claims[CLAIM + "message_type"],
         roles=roles,
         landing=landing_for(roles),
         resource_link_id=(claims.get(CLAIM + "resource_link") or {}).get("id"),
         custom={str(k): str(v) for k, v in (claims.get(CLAIM + "custom") or {}).items()},
-        locale=user.locale,
+        locale=locale,
         return_url=(claims.get(CLAIM + "launch_presentation") or {}).get("return_url"),
         deep_linking_settings=claims.get(_DL_SETTINGS),
     )
@@ -68,24 +82,33 @@ def record_launch(registration: Registration, claims: dict[str, Any]) -> Launch:
     return launch
 
 
-def _upsert_user(registration: Registration, claims: dict[str, Any], now: Any) -> User:
-    user = db.session.scalars(
-        select(User).where(User.registration_id == registration.id, User.sub == claims["sub"])
-    ).one_or_none()
-    if user is None:
-        user = User(registration_id=registration.id, sub=str(claims["sub"]))
-        db.session.add(user)
+def _note_product_family(registration: Registration, platform: Any) -> None:
+    if not isinstance(platform, dict) or not platform.get("product_family_code"):
+        return
+    family = str(platform["product_family_code"])[:64]
+    # Assign only a change: a touched object makes every later query of the request autoflush.
+    if registration.product_family != family:
+        registration.product_family = family
+
+
+def _upsert_user(
+    registration: Registration, claims: dict[str, Any], now: Any
+) -> tuple[int, str | None]:
+    """The user's id and locale: a known user is one UPDATE … RETURNING (the common case)."""
     # Platforms send names and e-mail only when privacy settings allow: keep what we knew.
-    for attr in ("name", "given_name", "family_name", "email"):
-        if claims.get(attr):
-            setattr(user, attr, str(claims[attr]))
+    changes: dict[str, Any] = {
+        attr: str(claims[attr])
+        for attr in ("name", "given_name", "family_name", "email")
+        if claims.get(attr)
+    }
     presentation = claims.get(CLAIM + "launch_presentation") or {}
     locale = claims.get("locale") or presentation.get("locale")
     if locale:
-        user.locale = str(locale)[:35]
-    user.last_launch_at = now
-    db.session.flush()
-    return user
+        changes["locale"] = str(locale)[:35]
+    changes["last_launch_at"] = now
+    key = {"registration_id": registration.id, "sub": str(claims["sub"])}
+    row = _upsert(User.__table__, key, changes, ("id", "locale"))
+    return row.id, row.locale
 
 
 def _upsert_context(tenant_id: int, claim: dict[str, Any]) -> Context:
@@ -97,25 +120,43 @@ def _upsert_context(tenant_id: int, claim: dict[str, Any]) -> Context:
     if context is None:
         context = Context(tenant_id=tenant_id, context_id=context_id)
         db.session.add(context)
-    context.label = claim.get("label") or context.label
-    context.title = claim.get("title") or context.title
+    for attr in ("label", "title"):
+        value = claim.get(attr)
+        if value and getattr(context, attr) != value:  # unchanged: leave the row untouched
+            setattr(context, attr, value)
     db.session.flush()
     return context
 
 
 def _upsert_membership(
-    tenant_id: int, context: Context, user: User, roles: list[str], now: Any
-) -> Membership:
-    membership = db.session.scalars(
-        select(Membership).where(Membership.context_id == context.id, Membership.user_id == user.id)
+    tenant_id: int, context: Context, user_id: int, roles: list[str], now: Any
+) -> int:
+    key = {"context_id": context.id, "user_id": user_id}
+    # Stored as Membership.roles stores it (sorted, unique, JSON).
+    changes = {"roles_json": json.dumps(sorted(set(roles))), "last_launch_at": now}
+    return int(_upsert(Membership.__table__, key, changes, ("id",), tenant_id=tenant_id).id)
+
+
+def _upsert(
+    table: Any, key: dict[str, Any], changes: dict[str, Any], returning: tuple[str, ...], **new: Any
+) -> Any:
+    """Apply ``changes`` to the row with unique ``key`` (inserting it with ``new`` if missing).
+
+    Core statements, not the ORM's unit of work: a launch updates these rows on every click,
+    and the ORM's select-then-flush costs two round trips and ~0.5 ms of Python per row.
+    """
+    columns = [table.c[name] for name in returning]
+    where = [table.c[name] == value for name, value in key.items()]
+    found = db.session.execute(
+        update(table).where(*where).values(changes).returning(*columns)
     ).one_or_none()
-    if membership is None:
-        membership = Membership(tenant_id=tenant_id, context_id=context.id, user_id=user.id)
-        db.session.add(membership)
-    membership.roles = roles
-    membership.last_launch_at = now
-    db.session.flush()
-    return membership
+    if found is not None:
+        return found
+    # A first launch. If a concurrent one inserted the row first, update that row instead.
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values({**key, **new, **changes})
+    statement = statement.on_conflict_do_update(index_elements=list(key), set_=changes)
+    return db.session.execute(statement.returning(*columns)).one()
 
 
 def park_for_storage_check(login: LoginState, claims: dict[str, Any]) -> None:

@@ -37,7 +37,7 @@ from sqlalchemy import select, update
 from lti_tool.core.db import db, utcnow
 from lti_tool.lti import registrations
 from lti_tool.lti.errors import LaunchError
-from lti_tool.lti.models import LoginState, Registration
+from lti_tool.lti.models import Deployment, LoginState, Registration
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 ALLOWED_ALGORITHMS = {"RS256", "RS384", "RS512"}  # Security Framework §6.1: RSA; never none/HS*
@@ -70,6 +70,7 @@ class DatabaseToolConf(ToolConfAbstract[_Params]):
 
     def __init__(self) -> None:
         self.models: dict[tuple[str, str], Registration] = {}
+        self.deployments: dict[tuple[str, str, str], Deployment] = {}
 
     def check_iss_has_one_client(self, iss: str) -> bool:
         return False
@@ -86,7 +87,15 @@ class DatabaseToolConf(ToolConfAbstract[_Params]):
     def find_registration_by_params(
         self, iss: str, client_id: str, *args: Any, **kwargs: Any
     ) -> LibRegistration | None:
-        model = registrations.find_registration(iss, client_id)
+        # At launch the library passes the (not yet verified) body: fetch the deployment it
+        # names in the same query, for validate_deployment to check later.
+        deployment_id = (kwargs.get("jwt_body") or {}).get(CLAIM + "deployment_id")
+        if client_id and isinstance(deployment_id, str):
+            model, deployment = registrations.find_with_deployment(iss, client_id, deployment_id)
+            if deployment is not None:
+                self.deployments[(iss, client_id, deployment_id)] = deployment
+        else:
+            model = registrations.find_registration(iss, client_id)
         if model is None:
             return None
         self.models[(iss, model.client_id)] = model
@@ -102,9 +111,15 @@ class DatabaseToolConf(ToolConfAbstract[_Params]):
     def find_deployment_by_params(
         self, iss: str, deployment_id: str, client_id: str, *args: Any, **kwargs: Any
     ) -> LibDeployment | None:
-        model = self.models.get((iss, client_id)) or registrations.find_registration(iss, client_id)
-        if model is None or registrations.find_deployment(model, deployment_id) is None:
+        deployment = self.deployments.get((iss, client_id, deployment_id))
+        if deployment is None:
+            model = self.models.get((iss, client_id)) or registrations.find_registration(
+                iss, client_id
+            )
+            deployment = model and registrations.find_deployment(model, deployment_id)
+        if deployment is None:
             return None
+        self.deployments[(iss, client_id, deployment_id)] = deployment
         return LibDeployment().set_deployment_id(deployment_id)
 
 
@@ -174,6 +189,7 @@ class LearnLoopLaunch(MessageLaunch):
         self.set_auto_validation(enable=False)
         self.login: LoginState | None = None
         self.registration_model: Registration | None = None
+        self.deployment_model: Deployment | None = None
 
     def _get_request_param(self, key: str) -> str:
         return self._request.get_param(key)  # type: ignore[return-value]
@@ -232,6 +248,12 @@ class LearnLoopLaunch(MessageLaunch):
     def validate_registration(self) -> LearnLoopLaunch:
         super().validate_registration()
         self.registration_model = self.tool_conf.models[(self.get_iss(), self.get_client_id())]
+        return self
+
+    def validate_deployment(self) -> LearnLoopLaunch:
+        super().validate_deployment()
+        key = (self.get_iss(), self.get_client_id(), self._get_deployment_id())
+        self.deployment_model = self.tool_conf.deployments[key]
         return self
 
     def fetch_public_key(self, key_set_url: str) -> Any:
@@ -299,22 +321,24 @@ class LearnLoopLaunch(MessageLaunch):
         nonce = self.claims.get("nonce")
         if not nonce or not isinstance(nonce, str):
             raise LaunchError("invalid_token", "nonce claim is missing")
-        # Consumed atomically: a second worker doing the same UPDATE sees used_at set and gets 0 rows.
+        # Consumed atomically: a second worker doing the same UPDATE sees used_at set and gets 0
+        # rows. RETURNING hands back the login in the same round trip.
         now = utcnow()
-        consumed = db.session.execute(
+        login = db.session.scalars(
             update(LoginState)
             .where(LoginState.nonce == nonce, LoginState.used_at.is_(None))
             .values(used_at=now)
+            .returning(LoginState)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        login = db.session.scalars(
-            select(LoginState).where(LoginState.nonce == nonce)
         ).one_or_none()
         if login is None:
-            raise LaunchError("invalid_token", "nonce was not issued by LearnLoop")
-        if consumed != 1:
+            issued = db.session.scalars(
+                select(LoginState).where(LoginState.nonce == nonce)
+            ).one_or_none()
+            if issued is None:
+                raise LaunchError("invalid_token", "nonce was not issued by LearnLoop")
             raise LaunchError(
-                "replayed", f"nonce already used at {login.used_at}", login_id=login.id
+                "replayed", f"nonce already used at {issued.used_at}", login_id=issued.id
             )
         self._check_login(login, now)
         self.login = login

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from lti_tool.core.db import db
 from lti_tool.lti.models import Deployment, Registration
@@ -56,6 +56,24 @@ def find_registration(issuer: str, client_id: str | None) -> Registration | None
     return candidates[0] if len(candidates) == 1 else None
 
 
+def find_with_deployment(
+    issuer: str, client_id: str, deployment_id: str
+) -> tuple[Registration | None, Deployment | None]:
+    """The registration and, if it has one by that id, the deployment: one query for a launch."""
+    row = db.session.execute(
+        select(Registration, Deployment)
+        .outerjoin(
+            Deployment,
+            and_(
+                Deployment.registration_id == Registration.id,
+                Deployment.deployment_id == deployment_id,
+            ),
+        )
+        .where(Registration.issuer == issuer, Registration.client_id == client_id)
+    ).one_or_none()
+    return (row[0], row[1]) if row else (None, None)
+
+
 def find_deployment(registration: Registration, deployment_id: str) -> Deployment | None:
     return db.session.scalars(
         select(Deployment).where(
@@ -63,3 +81,10 @@ def find_deployment(registration: Registration, deployment_id: str) -> Deploymen
             Deployment.deployment_id == deployment_id,
         )
     ).one_or_none()
+
+
+def find_tenant(issuer: str, client_id: str, deployment_id: str) -> int | None:
+    """The tenant (deployment row id) named the way an administrator knows it."""
+    registration = find_registration(issuer, client_id)
+    deployment = find_deployment(registration, deployment_id) if registration else None
+    return deployment.id if deployment else None

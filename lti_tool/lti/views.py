@@ -21,7 +21,6 @@ from lti_tool.core.security import TokenError, sign, unsign
 from lti_tool.lti import keys, launches, login
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.message_launch import LearnLoopLaunch
-from lti_tool.lti.models import Registration
 from lti_tool.lti.viewer import remember
 
 bp = Blueprint("lti", __name__, url_prefix="/lti", template_folder="templates")
@@ -72,7 +71,10 @@ def launch() -> Any:
     state = validated.login
     assert state is not None and validated.registration_model is not None
     if request.cookies.get(state_cookie_name(state.state)) == state.state:
-        return _finish(validated.registration_model, validated.claims, state.state)
+        recorded = launches.record_launch(
+            validated.registration_model, validated.claims, validated.deployment_model
+        )
+        return _finish(recorded, state.state)
     if state.storage_target:
         launches.park_for_storage_check(state, validated.claims)
         db.session.commit()
@@ -105,11 +107,10 @@ def complete_launch() -> Any:
     except TokenError as exc:
         raise LaunchError("state_mismatch", f"bad completion code: {exc}") from exc
     registration, claims = launches.take_parked(int(login_id), request.form.get("state", ""))
-    return _finish(registration, claims, None)
+    return _finish(launches.record_launch(registration, claims), None)
 
 
-def _finish(registration: Registration, claims: dict[str, Any], state: str | None) -> Any:
-    recorded = launches.record_launch(registration, claims)
+def _finish(recorded: launches.Launch, state: str | None) -> Any:
     token = remember(recorded.membership_id, recorded.tenant_id)
     db.session.commit()
     response = redirect(url_for("home.landing", lt=token), code=303)

@@ -1,0 +1,147 @@
+"""Who an xAPI actor is, in LTI terms: from xapi/'s actor keys to LTI users.
+
+xapi/ records each actor key it sees (:mod:`xapi.actors`) and knows nothing of LTI; identity
+is this package's business, so the matching lives here, within the tenant's registration:
+
+- ``account{homePage, name}``: homePage is the platform's issuer (a trailing slash aside) and
+  name the user's LTI ``sub``. Moodle's xAPI logstore writes exactly that: its site URL, which
+  is Moodle's LTI issuer, and the Moodle user id, which is the LTI sub.
+- ``mbox`` / ``mbox_sha1sum``: the e-mail address the platform shared at launch, when only one
+  person of the registration has it.
+- an administrator's explicit mapping comes first.
+
+It runs at two moments, both signals: after statements are recorded, for actor keys nobody has
+looked at yet; and at every launch, for keys of the launching person still waiting for them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+
+from lti_tool.core import signals
+from lti_tool.core.db import commit_or_rollback, db
+from lti_tool.lti.models import Deployment, Registration, User
+from xapi import actors, keys
+
+ACCOUNT, MBOX, MBOX_SHA1SUM = "account", "mbox", "mbox_sha1sum"
+
+
+def resolve_new_actors(tenant_id: int, statement_ids: Sequence[str]) -> int:
+    """Match the never-looked-at actors of these statements; how many got a user."""
+    unchecked = actors.unchecked(tenant_id, statement_ids)
+    if not unchecked:
+        return 0
+    explicit = actors.explicit_users(tenant_id, unchecked)
+    matcher = _Matcher(_registration_of(tenant_id))
+    matched = 0
+    for key in unchecked:
+        user_id, how = (explicit[key], actors.EXPLICIT) if key in explicit else matcher.match(key)
+        actors.record_check(tenant_id, key, user_id, how)
+        matched += user_id is not None
+    return matched
+
+
+def attach_launching_user(tenant_id: int, user_id: int) -> int:
+    """Give this person the actors that were waiting for them; how many."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        return 0
+    return actors.attach(tenant_id, user.id, _keys_of(user))
+
+
+def user_in_tenant(tenant_id: int, sub: str) -> int | None:
+    """The user with this LTI sub in the tenant's registration (for ``learnloop xapi``)."""
+    registration = _registration_of(tenant_id)
+    return db.session.scalar(
+        select(User.id).where(User.registration_id == registration.id, User.sub == sub)
+    )
+
+
+def _keys_of(user: User) -> dict[str, str]:
+    issuer = user.registration.issuer.rstrip("/")
+    found = {keys.account_key(site, user.sub): ACCOUNT for site in (issuer, issuer + "/")}
+    email = user.email
+    if email and len(_users_with_email(user.registration_id, email)) == 1:
+        for address in {email, email.lower()}:
+            found[keys.mbox_key(address)] = MBOX
+            found[keys.mbox_sha1sum_key(address)] = MBOX_SHA1SUM
+    return found
+
+
+class _Matcher:
+    """Matches actor keys to the users of one registration."""
+
+    def __init__(self, registration: Registration) -> None:
+        self.registration = registration
+        self._by_email_sha1: dict[str, int | None] | None = None
+
+    def match(self, key: str) -> tuple[int | None, str | None]:
+        ifi, value, name = keys.parse(key)
+        user_id = None
+        if ifi == ACCOUNT and value.rstrip("/") == self.registration.issuer.rstrip("/"):
+            user_id = self._by_sub(name)
+        elif ifi == MBOX:
+            user_id = self._by_email(value.removeprefix("mailto:"))
+        elif ifi == MBOX_SHA1SUM:
+            user_id = self._email_sha1s().get(value)
+        return (user_id, ifi) if user_id is not None else (None, None)
+
+    def _by_sub(self, sub: str) -> int | None:
+        return db.session.scalar(
+            select(User.id).where(User.registration_id == self.registration.id, User.sub == sub)
+        )
+
+    def _by_email(self, email: str) -> int | None:
+        found = _users_with_email(self.registration.id, email)
+        return found[0] if len(found) == 1 else None
+
+    def _email_sha1s(self) -> dict[str, int | None]:
+        """SHA-1 of ``mailto:<email>`` (as given, and lower-cased) → user; None if shared."""
+        if self._by_email_sha1 is None:
+            self._by_email_sha1 = {}
+            rows = db.session.execute(
+                select(User.id, User.email).where(
+                    User.registration_id == self.registration.id, User.email.is_not(None)
+                )
+            )
+            for user_id, email in rows:
+                for address in {email, email.lower()}:
+                    digest = hashlib.sha1(f"mailto:{address}".encode(), usedforsecurity=False)
+                    known = self._by_email_sha1.setdefault(digest.hexdigest(), user_id)
+                    if known != user_id:
+                        self._by_email_sha1[digest.hexdigest()] = None
+        return self._by_email_sha1
+
+
+def _users_with_email(registration_id: int, email: str) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(User.id)
+            .where(User.registration_id == registration_id)
+            .where(func.lower(User.email) == email.lower())
+            .limit(2)
+        )
+    )
+
+
+def _registration_of(tenant_id: int) -> Registration:
+    deployment = db.session.get(Deployment, tenant_id)
+    assert deployment is not None, f"no tenant {tenant_id}"
+    return deployment.registration
+
+
+def _on_statements_recorded(tenant_id: int, statement_ids: Sequence[str], **_: Any) -> None:
+    with commit_or_rollback():  # after the listener's commit: this is its own unit of work
+        resolve_new_actors(tenant_id, statement_ids)
+
+
+def _on_user_launched(launch: Any, **_: Any) -> None:
+    attach_launching_user(launch.tenant_id, launch.user_id)  # the launch request commits
+
+
+signals.statements_recorded.connect(_on_statements_recorded)
+signals.user_launched.connect(_on_user_launched)

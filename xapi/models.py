@@ -1,0 +1,104 @@
+"""xAPI data, every row within one tenant (``lti_deployment.id``, referred to by table name only).
+
+- ``Statement``: one stored statement, keyed by (tenant, statement id). ``received`` is the
+  statement as the sender sent it, minus ``stored``/``authority`` (the LRS overwrites those:
+  1.0.3 Data 2.4.8.s3.b2, 2.4.9); ``assigned`` is what we set (``stored``, ``authority``, and
+  ``id``/``timestamp``/``version`` when the sender left them out). What we return is the two
+  joined. The other columns exist for querying.
+- ``Credential``: a key/secret pair an LRS or Moodle uses for HTTP Basic auth; the secret is
+  kept only as an argon2 hash.
+- ``Actor``: an actor key seen in this tenant's statements, and the LearnLoop user it belongs
+  to once known (see :mod:`xapi.keys` and :mod:`xapi.actors`).
+- ``ActorMapping``: an administrator's explicit "this actor is that user".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lti_tool.core.db import Base, UTCDateTime, utcnow
+
+TENANT = "lti_deployment.id"
+USER = "lti_user.id"
+_VOIDING = text("voids_id IS NOT NULL")
+_KEY = String(300)  # an indexed value from xapi.keys.indexed: at most 255 characters + prefix
+
+
+class Statement(Base):
+    __tablename__ = "xapi_statement"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "statement_id"),
+        Index(None, "tenant_id", "stored", "id"),  # the default order, and ``more`` paging
+        Index(None, "tenant_id", "actor_key"),
+        Index(None, "tenant_id", "verb_id"),
+        Index(None, "tenant_id", "activity_id"),
+        Index(None, "tenant_id", "registration"),
+        # Only voiding statements: an index that costs the other inserts nothing.
+        Index(None, "tenant_id", "voids_id", postgresql_where=_VOIDING, sqlite_where=_VOIDING),
+    )
+
+    # Also the tiebreaker among statements stored in the same millisecond (one batch).
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey(TENANT, ondelete="CASCADE"))
+    statement_id: Mapped[str] = mapped_column(String(36))  # lower case
+    received: Mapped[str] = mapped_column(Text)  # JSON
+    assigned: Mapped[str] = mapped_column(Text)  # JSON
+    stored: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    timestamp: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    verb_id: Mapped[str] = mapped_column(_KEY)
+    activity_id: Mapped[str | None] = mapped_column(_KEY)  # when the object is an Activity
+    actor_key: Mapped[str | None] = mapped_column(_KEY)  # None for an anonymous Group
+    object_agent_key: Mapped[str | None] = mapped_column(_KEY)  # when the object is an agent
+    registration: Mapped[str | None] = mapped_column(String(36))
+    voids_id: Mapped[str | None] = mapped_column(String(36))  # set on a voiding statement
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Credential(Base):
+    __tablename__ = "xapi_credential"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey(TENANT, ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(255))
+    label: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Actor(Base):
+    __tablename__ = "xapi_actor"
+    __table_args__ = (UniqueConstraint("tenant_id", "actor_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey(TENANT, ondelete="CASCADE"))
+    actor_key: Mapped[str] = mapped_column(_KEY)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey(USER, ondelete="SET NULL"), index=True)
+    matched_by: Mapped[str | None] = mapped_column(String(16))  # account, mbox, ..., explicit
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # None: never resolved
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ActorMapping(Base):
+    __tablename__ = "xapi_actor_mapping"
+    __table_args__ = (UniqueConstraint("tenant_id", "actor_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey(TENANT, ondelete="CASCADE"))
+    actor_key: Mapped[str] = mapped_column(_KEY)
+    user_id: Mapped[int] = mapped_column(ForeignKey(USER, ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

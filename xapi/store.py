@@ -1,0 +1,228 @@
+"""Recording statements: the statement store's write side.
+
+A request's statements are stored all or nothing (1.0.3 Communication 3.2.s3.b9): this service
+flushes and raises; the caller commits or rolls back. Per statement:
+
+- ``id``: kept as sent (compared without case), else assigned (1.0.3 Data 2.4.1.s2.b1): derived
+  from the content when ``derive_ids`` is on and the statement has a timestamp, so a re-delivered
+  batch from a sender that sends no ids (Moodle's logstore) is stored once; random otherwise.
+  Statements identical to the byte, timestamp included, are thus one statement.
+- ``stored`` is now, the same for the whole request; ``authority`` the caller's credential;
+  ``timestamp`` defaults to ``stored`` and ``version`` to the request's version (D2.4.7–2.4.10).
+- an id already stored is a no-op when the statement is the same by the spec's comparison
+  (:mod:`xapi.comparison`), a :class:`~xapi.errors.Conflict` otherwise.
+
+Concurrency: rows go in with ``INSERT … ON CONFLICT DO NOTHING`` in id order, so two workers
+storing the same id at once both succeed, and the loser compares like any re-send; the common
+order means they cannot deadlock. (So within one request, which shares one ``stored``, rows
+are numbered in id order, not request order.)
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+
+from lti_tool.core.db import db, insert_new
+from xapi import actors, timestamps
+from xapi.comparison import canonical_text, same_statement
+from xapi.errors import BadRequest, Conflict
+from xapi.jsonbody import dumps
+from xapi.keys import actor_key, indexed
+from xapi.models import Statement
+from xapi.validation.schemas.verb import VOIDED
+
+_DERIVED_IDS = uuid.UUID("6f1c1f5e-3d0b-4d6c-9a57-0c8e3c2b7a41")  # namespace of derived ids
+_OVERWRITTEN = frozenset({"stored", "authority"})  # the LRS sets these (D2.4.8.s3.b2, D2.4.9)
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who stores: the credential's tenant and authority, and the request's xAPI version."""
+
+    tenant_id: int
+    authority: dict[str, Any]
+    version: str  # statement ``version`` when the statement has none: "1.0.0" or "2.0.0"
+    derive_ids: bool = True
+
+
+@dataclass(frozen=True)
+class Recorded:
+    ids: list[str]  # one per statement sent, in order: what POST answers
+    new_ids: list[str]  # lower case, only the statements this request stored
+
+
+@dataclass(frozen=True)
+class _Row:
+    statement: dict[str, Any]
+    returned_id: str
+    path: str  # "statements[3]" in an array, "" for a single statement
+    values: dict[str, Any]
+
+    @property
+    def statement_id(self) -> str:
+        return self.values["statement_id"]
+
+
+def record(statements: list[dict[str, Any]], sender: Sender, *, batch: bool) -> Recorded:
+    """Store the (validated) statements of one request; see the module docstring."""
+    stored = timestamps.stored_now()
+    rows = [
+        _prepare(statement, sender, stored, f"statements[{index}]" if batch else "")
+        for index, statement in enumerate(statements)
+    ]
+    # Two id-less statements with the same content and timestamp get the same derived id.
+    unique = list({row.statement_id: row for row in reversed(rows)}.values())
+    _refuse_voiding_of_voiding(sender.tenant_id, unique)
+    inserted = _insert(unique)
+    _compare_with_stored(
+        sender.tenant_id, [row for row in unique if row.statement_id not in inserted]
+    )
+    new = [row for row in unique if row.statement_id in inserted]
+    _void_targets(sender.tenant_id, new)
+    actors.note(sender.tenant_id, {key for row in new if (key := _person_key(row.statement))})
+    return Recorded([row.returned_id for row in rows], [row.statement_id for row in new])
+
+
+def _prepare(statement: dict[str, Any], sender: Sender, stored: Any, path: str) -> _Row:
+    sent_id = statement.get("id")
+    returned_id = sent_id or _new_id(statement, sender)
+    assigned: dict[str, Any] = {} if sent_id else {"id": returned_id}
+    if "timestamp" not in statement:
+        assigned["timestamp"] = timestamps.format_stored(stored)
+    assigned["stored"] = timestamps.format_stored(stored)
+    assigned["authority"] = sender.authority
+    if "version" not in statement:
+        assigned["version"] = sender.version
+    received = {key: value for key, value in statement.items() if key not in _OVERWRITTEN}
+    values = {
+        "tenant_id": sender.tenant_id,
+        "statement_id": returned_id.lower(),
+        "received": dumps(received),
+        "assigned": dumps(assigned),
+        "stored": stored,
+        "voided": False,
+        **_query_columns(statement, stored),
+    }
+    return _Row(statement, returned_id, path, values)
+
+
+def _query_columns(statement: dict[str, Any], stored: Any) -> dict[str, Any]:
+    target = statement["object"]
+    kind = target.get("objectType", "Activity")
+    verb_id = statement["verb"]["id"]
+    registration = statement.get("context", {}).get("registration")
+    return {
+        "timestamp": timestamps.parse(statement["timestamp"])
+        if "timestamp" in statement
+        else stored,
+        "verb_id": indexed(verb_id),
+        "activity_id": indexed(target["id"]) if kind == "Activity" else None,
+        "actor_key": actor_key(statement["actor"]),
+        "object_agent_key": actor_key(target) if kind in ("Agent", "Group") else None,
+        "registration": registration.lower() if registration else None,
+        "voids_id": target["id"].lower() if verb_id == VOIDED else None,
+    }
+
+
+def _new_id(statement: dict[str, Any], sender: Sender) -> str:
+    """A random UUID; or, for a timestamped statement, one derived from exactly what was sent
+    (not the looser comparison form: two events that differ only in an activity's definition
+    stay two statements), so that only a true re-delivery maps to the same id."""
+    if not sender.derive_ids or "timestamp" not in statement:
+        return str(uuid.uuid4())
+    content = {key: value for key, value in statement.items() if key not in _OVERWRITTEN}
+    return str(uuid.uuid5(_DERIVED_IDS, f"{sender.tenant_id}\n{canonical_text(content)}"))
+
+
+def _person_key(statement: dict[str, Any]) -> str | None:
+    """The actor key worth mapping to a user: an Agent's, not a Group's."""
+    actor = statement["actor"]
+    return None if actor.get("objectType") == "Group" else actor_key(actor)
+
+
+def _refuse_voiding_of_voiding(tenant_id: int, rows: list[_Row]) -> None:
+    """Voiding a voiding statement is refused, as ADL's LRS does (XAPI-00016 allows it)."""
+    voiding = {row.statement_id for row in rows if row.values["voids_id"]}
+    targets = {row.values["voids_id"] for row in rows if row.values["voids_id"]}
+    if not targets:
+        return
+    stored_voiding = db.session.scalars(
+        select(Statement.statement_id).where(
+            Statement.tenant_id == tenant_id,
+            Statement.statement_id.in_(targets),
+            Statement.voids_id.is_not(None),
+        )
+    )
+    refused = targets & (voiding | set(stored_voiding))
+    errors = [
+        (_join(row.path, "object.id"), "points to a voiding statement, which cannot be voided")
+        for row in rows
+        if row.values["voids_id"] in refused
+    ]
+    if errors:
+        raise BadRequest("A voiding statement cannot itself be voided.", errors)
+
+
+def _insert(rows: list[_Row]) -> set[str]:
+    """Insert the rows whose ids are new; the ids that went in."""
+    if not rows:
+        return set()
+    values = sorted((row.values for row in rows), key=lambda v: v["statement_id"])
+    statement = insert_new(Statement, ["tenant_id", "statement_id"])
+    result = db.session.execute(statement.returning(Statement.statement_id), values)
+    return set(result.scalars())
+
+
+def _compare_with_stored(tenant_id: int, rows: list[_Row]) -> None:
+    if not rows:
+        return
+    found = db.session.execute(
+        select(Statement.statement_id, Statement.received).where(
+            Statement.tenant_id == tenant_id,
+            Statement.statement_id.in_([row.statement_id for row in rows]),
+        )
+    )
+    stored = {statement_id: received for statement_id, received in found}
+    for row in rows:
+        earlier = stored.get(row.statement_id)
+        if earlier is None or not same_statement(json.loads(earlier), row.statement):
+            raise Conflict(
+                f"A different statement with the id {row.returned_id} is already stored; "
+                "nothing from this request was stored.",
+                [(_join(row.path, "id"), "is already used by a different statement")],
+            )
+
+
+def _void_targets(tenant_id: int, new: list[_Row]) -> None:
+    """Mark voided what the new voiding statements point to, and new statements that an
+    earlier voiding statement already pointed to (it may arrive first: D2.3.2.s2.b5)."""
+    targets = {row.values["voids_id"] for row in new if row.values["voids_id"]}
+    plain = [row.statement_id for row in new if not row.values["voids_id"]]
+    if plain:  # one index lookup per request; usually it finds nothing
+        targets.update(
+            db.session.scalars(
+                select(Statement.voids_id).where(
+                    Statement.tenant_id == tenant_id, Statement.voids_id.in_(plain)
+                )
+            )
+        )
+    if targets:
+        _mark_voided(tenant_id, Statement.statement_id.in_(targets))
+
+
+def _mark_voided(tenant_id: int, *conditions: Any) -> None:
+    db.session.execute(
+        update(Statement)
+        .where(Statement.tenant_id == tenant_id, Statement.voids_id.is_(None), *conditions)
+        .values(voided=True)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _join(path: str, rest: str) -> str:
+    return f"{path}.{rest}" if path else rest
