@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lti_tool.core import signals
 from lti_tool.core.db import db, utcnow
-from lti_tool.lti import registrations
+from lti_tool.lti import oidc_state, registrations
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.message_launch import CLAIM
 from lti_tool.lti.models import (
@@ -25,6 +25,7 @@ from lti_tool.lti.models import (
     Registration,
     User,
 )
+from lti_tool.lti.registrations import DeploymentInfo, RegistrationInfo
 from lti_tool.lti.roles import Landing, landing_for
 
 _DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
@@ -47,7 +48,9 @@ class Launch:
 
 
 def record_launch(
-    registration: Registration, claims: dict[str, Any], deployment: Deployment | None = None
+    registration: RegistrationInfo | Registration,
+    claims: dict[str, Any],
+    deployment: DeploymentInfo | Deployment | None = None,
 ) -> Launch:
     """Upsert user, context and membership from validated claims; send ``user_launched``.
 
@@ -61,13 +64,13 @@ def record_launch(
     _note_product_family(registration, claims.get(CLAIM + "tool_platform") or {})
     now = utcnow()
     user_id, locale = _upsert_user(registration, claims, now)
-    context = _upsert_context(deployment.id, claims.get(CLAIM + "context") or {})
+    context_id = _upsert_context(deployment.id, claims.get(CLAIM + "context") or {})
     roles = [str(r) for r in claims.get(CLAIM + "roles") or []]
-    membership_id = _upsert_membership(deployment.id, context, user_id, roles, now)
+    membership_id = _upsert_membership(deployment.id, context_id, user_id, roles, now)
     launch = Launch(
         tenant_id=deployment.id,
         user_id=user_id,
-        context_id=context.id,
+        context_id=context_id,
         membership_id=membership_id,
         message_type=claims[CLAIM + "message_type"],
         roles=roles,
@@ -82,17 +85,14 @@ def record_launch(
     return launch
 
 
-def _note_product_family(registration: Registration, platform: Any) -> None:
+def _note_product_family(registration: RegistrationInfo | Registration, platform: Any) -> None:
     if not isinstance(platform, dict) or not platform.get("product_family_code"):
         return
-    family = str(platform["product_family_code"])[:64]
-    # Assign only a change: a touched object makes every later query of the request autoflush.
-    if registration.product_family != family:
-        registration.product_family = family
+    registrations.note_product_family(registration, str(platform["product_family_code"])[:64])
 
 
 def _upsert_user(
-    registration: Registration, claims: dict[str, Any], now: Any
+    registration: RegistrationInfo | Registration, claims: dict[str, Any], now: Any
 ) -> tuple[int, str | None]:
     """The user's id and locale: a known user is one UPDATE … RETURNING (the common case)."""
     # Platforms send names and e-mail only when privacy settings allow: keep what we knew.
@@ -111,27 +111,25 @@ def _upsert_user(
     return row.id, row.locale
 
 
-def _upsert_context(tenant_id: int, claim: dict[str, Any]) -> Context:
+def _upsert_context(tenant_id: int, claim: dict[str, Any]) -> int:
     # The context claim is optional (LTI Core §5.4.1): launches without one share a "no course" row.
-    context_id = str(claim.get("id") or "")
-    context = db.session.scalars(
-        select(Context).where(Context.tenant_id == tenant_id, Context.context_id == context_id)
-    ).one_or_none()
-    if context is None:
-        context = Context(tenant_id=tenant_id, context_id=context_id)
-        db.session.add(context)
-    for attr in ("label", "title"):
-        value = claim.get(attr)
-        if value and getattr(context, attr) != value:  # unchanged: leave the row untouched
-            setattr(context, attr, value)
-    db.session.flush()
-    return context
+    key = {"tenant_id": tenant_id, "context_id": str(claim.get("id") or "")}
+    # A label or title the platform did not send is kept, not blanked.
+    changes = {attr: str(claim[attr]) for attr in ("label", "title") if claim.get(attr)}
+    if not changes:
+        found = db.session.scalar(
+            select(Context.id).where(*(Context.__table__.c[k] == v for k, v in key.items()))
+        )
+        if found is not None:
+            return int(found)
+        changes = {"context_id": key["context_id"]}  # a first launch: insert it, changing nothing
+    return int(_upsert(Context.__table__, key, changes, ("id",)).id)
 
 
 def _upsert_membership(
-    tenant_id: int, context: Context, user_id: int, roles: list[str], now: Any
+    tenant_id: int, context_id: int, user_id: int, roles: list[str], now: Any
 ) -> int:
-    key = {"context_id": context.id, "user_id": user_id}
+    key = {"context_id": context_id, "user_id": user_id}
     # Stored as Membership.roles stores it (sorted, unique, JSON).
     changes = {"roles_json": json.dumps(sorted(set(roles))), "last_launch_at": now}
     return int(_upsert(Membership.__table__, key, changes, ("id",), tenant_id=tenant_id).id)
@@ -159,10 +157,13 @@ def _upsert(
     return db.session.execute(statement.returning(*columns)).one()
 
 
-def park_for_storage_check(login: LoginState, claims: dict[str, Any]) -> None:
+def park_for_storage_check(login_id: int, claims: dict[str, Any]) -> None:
     """Keep a verified launch until the page confirms the state from platform storage."""
-    login.pending_claims = json.dumps(claims, sort_keys=True)
-    db.session.flush()
+    db.session.execute(
+        update(LoginState)
+        .where(LoginState.id == login_id)
+        .values(pending_claims=json.dumps(claims, sort_keys=True))
+    )
 
 
 def take_parked(login_id: int, state: str) -> tuple[Registration, dict[str, Any]]:
@@ -174,7 +175,8 @@ def take_parked(login_id: int, state: str) -> tuple[Registration, dict[str, Any]
         raise LaunchError("replayed", "the parked launch was already completed")
     if login.expires_at <= utcnow():
         raise LaunchError("expired", "the parked launch expired")
-    if state != login.state:
+    # The row keeps the state's browser_id; the page posts the signed state it read back.
+    if oidc_state.read(state).browser_id != login.state:
         raise LaunchError("state_mismatch", "state read from platform storage does not match")
     login.completed_at = utcnow()
     registration = db.session.get(Registration, login.registration_id)

@@ -1,25 +1,22 @@
 """OIDC third-party initiated login (LTI Core 1.3 §5.1.1; Security Framework §5.1.1).
 
-The platform calls ``/lti/login``; we check who is asking, issue a state and a nonce, remember
-them in ``LoginState`` and send the browser to the platform's authorisation endpoint.
+The platform calls ``/lti/login``; we check who is asking, issue a signed state carrying a
+nonce (:mod:`.oidc_state`: nothing is written) and send the browser to the platform's
+authorisation endpoint.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from flask import current_app
 
-from lti_tool.core.db import db, utcnow
-from lti_tool.core.security import random_token
-from lti_tool.lti import registrations
+from lti_tool.lti import oidc_state, registrations
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.message_launch import points_at_us
-from lti_tool.lti.models import LoginState, Registration
+from lti_tool.lti.registrations import RegistrationInfo
 
 # What the platform may send (Moodle and Canvas add their own; see notes/lti-advantage.md §7).
 LOGIN_PARAMS = (
@@ -37,6 +34,7 @@ LOGIN_PARAMS = (
 class LoginRedirect:
     auth_url: str
     state: str
+    browser_id: str  # names the state cookie
     storage_target: str | None
     platform_origin: str
 
@@ -50,7 +48,7 @@ def start_login(raw: Mapping[str, str], *, new_window: bool = False) -> LoginRed
         raise LaunchError(
             "wrong_target", f"target_link_uri {params['target_link_uri']!r} is not under BASE_URL"
         )
-    registration = registrations.find_registration(params["iss"], params.get("client_id"))
+    registration = registrations.cached_registration(params["iss"], params.get("client_id"))
     if registration is None:
         raise LaunchError(
             "unknown_registration",
@@ -60,33 +58,19 @@ def start_login(raw: Mapping[str, str], *, new_window: bool = False) -> LoginRed
         )
     # A new top-level window has cookies; platform storage belongs to the iframe's parent.
     storage_target = None if new_window else params.get("lti_storage_target")
-    login = _issue(registration, params, storage_target)
+    login = oidc_state.issue(registration.id, params, storage_target)
     return LoginRedirect(
         auth_url=_auth_url(registration, login, params),
-        state=login.state,
+        state=login.token,
+        browser_id=login.browser_id,
         storage_target=storage_target,
         platform_origin=origin_of(registration.auth_login_url),
     )
 
 
-def _issue(
-    registration: Registration, params: dict[str, str], storage_target: str | None
-) -> LoginState:
-    ttl = dt.timedelta(seconds=current_app.config["LTI_LOGIN_TTL"])
-    login = LoginState(
-        state=random_token(),
-        nonce=random_token(),
-        registration_id=registration.id,
-        login_params=json.dumps(params, sort_keys=True),
-        storage_target=storage_target,
-        expires_at=utcnow() + ttl,
-    )
-    db.session.add(login)
-    db.session.flush()
-    return login
-
-
-def _auth_url(registration: Registration, login: LoginState, params: dict[str, str]) -> str:
+def _auth_url(
+    registration: RegistrationInfo, login: oidc_state.OidcState, params: dict[str, str]
+) -> str:
     query = {
         "scope": "openid",
         "response_type": "id_token",
@@ -94,7 +78,7 @@ def _auth_url(registration: Registration, login: LoginState, params: dict[str, s
         "prompt": "none",
         "client_id": registration.client_id,
         "redirect_uri": launch_url(),
-        "state": login.state,
+        "state": login.token,
         "nonce": login.nonce,
         "login_hint": params["login_hint"],
     }

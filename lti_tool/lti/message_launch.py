@@ -6,8 +6,9 @@ gets wrong put right (LTI Core 1.3 §5.1.3 / 1EdTech Security Framework 1.0 §5.
 - ``aud`` as a list requires ``azp``, and ``azp`` must be our client_id (§5.1.3 steps 3–5; the
   library takes ``aud[0]`` and never looks at ``azp``);
 - ``target_link_uri`` must point at our own BASE_URL and equal the one from the login;
-- the nonce is ours, single use, consumed atomically in the database (§5.1.3 step 9 — the library
-  only checks that the nonce is in the session, so a replay passes);
+- the nonce is ours (the one in the signed state posted with the token, for this registration)
+  and single use, recorded atomically in the database (§5.1.3 step 9 — the library only checks
+  that the nonce is in the session, so a replay passes); see :mod:`.oidc_state`;
 - the state must match the browser (cookie, or LTI platform storage — decided by the caller).
 
 Everything else (registration and deployment lookup, key selection, message type validators:
@@ -32,12 +33,11 @@ from pylti1p3.registration import Registration as LibRegistration
 from pylti1p3.request import Request as LibRequest
 from pylti1p3.session import SessionService
 from pylti1p3.tool_config import ToolConfAbstract
-from sqlalchemy import select, update
 
-from lti_tool.core.db import db, utcnow
-from lti_tool.lti import registrations
+from lti_tool.core.db import utcnow
+from lti_tool.lti import oidc_state, registrations
 from lti_tool.lti.errors import LaunchError
-from lti_tool.lti.models import Deployment, LoginState, Registration
+from lti_tool.lti.registrations import DeploymentInfo, RegistrationInfo
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 ALLOWED_ALGORITHMS = {"RS256", "RS384", "RS512"}  # Security Framework §6.1: RSA; never none/HS*
@@ -69,8 +69,8 @@ class DatabaseToolConf(ToolConfAbstract[_Params]):
     """Registrations and deployments from our database. Every issuer may have many clients."""
 
     def __init__(self) -> None:
-        self.models: dict[tuple[str, str], Registration] = {}
-        self.deployments: dict[tuple[str, str, str], Deployment] = {}
+        self.models: dict[tuple[str, str], RegistrationInfo] = {}
+        self.deployments: dict[tuple[str, str, str], DeploymentInfo] = {}
 
     def check_iss_has_one_client(self, iss: str) -> bool:
         return False
@@ -91,11 +91,11 @@ class DatabaseToolConf(ToolConfAbstract[_Params]):
         # names in the same query, for validate_deployment to check later.
         deployment_id = (kwargs.get("jwt_body") or {}).get(CLAIM + "deployment_id")
         if client_id and isinstance(deployment_id, str):
-            model, deployment = registrations.find_with_deployment(iss, client_id, deployment_id)
+            model, deployment = registrations.cached_with_deployment(iss, client_id, deployment_id)
             if deployment is not None:
                 self.deployments[(iss, client_id, deployment_id)] = deployment
         else:
-            model = registrations.find_registration(iss, client_id)
+            model = registrations.cached_registration(iss, client_id)
         if model is None:
             return None
         self.models[(iss, model.client_id)] = model
@@ -113,10 +113,7 @@ class DatabaseToolConf(ToolConfAbstract[_Params]):
     ) -> LibDeployment | None:
         deployment = self.deployments.get((iss, client_id, deployment_id))
         if deployment is None:
-            model = self.models.get((iss, client_id)) or registrations.find_registration(
-                iss, client_id
-            )
-            deployment = model and registrations.find_deployment(model, deployment_id)
+            deployment = registrations.cached_with_deployment(iss, client_id, deployment_id)[1]
         if deployment is None:
             return None
         self.deployments[(iss, client_id, deployment_id)] = deployment
@@ -187,9 +184,10 @@ class LearnLoopLaunch(MessageLaunch):
             cookie_service=_NoCookies(),
         )
         self.set_auto_validation(enable=False)
-        self.login: LoginState | None = None
-        self.registration_model: Registration | None = None
-        self.deployment_model: Deployment | None = None
+        self.login: oidc_state.OidcState | None = None
+        self.login_id: int | None = None  # our row of the used nonce
+        self.registration_model: RegistrationInfo | None = None
+        self.deployment_model: DeploymentInfo | None = None
 
     def _get_request_param(self, key: str) -> str:
         return self._request.get_param(key)  # type: ignore[return-value]
@@ -321,39 +319,21 @@ class LearnLoopLaunch(MessageLaunch):
         nonce = self.claims.get("nonce")
         if not nonce or not isinstance(nonce, str):
             raise LaunchError("invalid_token", "nonce claim is missing")
-        # Consumed atomically: a second worker doing the same UPDATE sees used_at set and gets 0
-        # rows. RETURNING hands back the login in the same round trip.
-        now = utcnow()
-        login = db.session.scalars(
-            update(LoginState)
-            .where(LoginState.nonce == nonce, LoginState.used_at.is_(None))
-            .values(used_at=now)
-            .returning(LoginState)
-            .execution_options(synchronize_session=False)
-        ).one_or_none()
-        if login is None:
-            issued = db.session.scalars(
-                select(LoginState).where(LoginState.nonce == nonce)
-            ).one_or_none()
-            if issued is None:
-                raise LaunchError("invalid_token", "nonce was not issued by LearnLoop")
-            raise LaunchError(
-                "replayed", f"nonce already used at {issued.used_at}", login_id=issued.id
-            )
-        self._check_login(login, now)
-        self.login = login
+        login = oidc_state.read(self._get_request_param("state") or "")
+        self._check_login(login, nonce)
+        # Single use (§5.1.3 step 9), atomic across workers: the first INSERT of the nonce wins.
+        login_id = oidc_state.consume(login, utcnow())
+        if login_id is None:
+            raise LaunchError("replayed", "nonce already used")
+        self.login, self.login_id = login, login_id
         return self
 
-    def _check_login(self, login: LoginState, now: Any) -> None:
+    def _check_login(self, login: oidc_state.OidcState, nonce: str) -> None:
         assert self.registration_model is not None
-        if login.expires_at <= now:
-            raise LaunchError("expired", "the OIDC login expired before the launch arrived")
+        if login.nonce != nonce:
+            raise LaunchError("invalid_token", "nonce was not issued with this state")
         if login.registration_id != self.registration_model.id:
             raise LaunchError("invalid_token", "nonce was issued to another registration")
-        if self._get_request_param("state") != login.state:
-            raise LaunchError(
-                "state_mismatch", "posted state is not the one issued with this nonce"
-            )
         login_target = login.params.get("target_link_uri")
         claim_target = self.claims.get(CLAIM + "target_link_uri")
         if login_target != claim_target:

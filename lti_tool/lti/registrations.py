@@ -5,10 +5,84 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, update
 
+from lti_tool.core.cache import app_cache
 from lti_tool.core.db import db
 from lti_tool.lti.models import Deployment, Registration
+
+# Login and launch read the registration and deployment on every request; each worker keeps what
+# it read for this long. So a registration changed or removed with ``learnloop register`` (or the
+# admin pages) in another process is seen by logins and launches within 30 s; a *new*
+# registration or deployment is seen at once (misses are never cached).
+_CACHE_TTL = 30.0
+
+
+@dataclass(frozen=True)
+class RegistrationInfo:
+    """A registration as login and launch need it: plain values, safe to share across requests."""
+
+    id: int
+    issuer: str
+    client_id: str
+    auth_login_url: str
+    auth_token_url: str
+    key_set_url: str
+    product_family: str
+
+    @classmethod
+    def of(cls, model: Registration) -> RegistrationInfo:
+        return cls(
+            id=model.id,
+            issuer=model.issuer,
+            client_id=model.client_id,
+            auth_login_url=model.auth_login_url,
+            auth_token_url=model.auth_token_url,
+            key_set_url=model.key_set_url,
+            product_family=model.product_family,
+        )
+
+
+@dataclass(frozen=True)
+class DeploymentInfo:
+    id: int  # the tenant
+    deployment_id: str
+
+
+def cached_registration(issuer: str, client_id: str | None) -> RegistrationInfo | None:
+    def load() -> RegistrationInfo | None:
+        model = find_registration(issuer, client_id)
+        return RegistrationInfo.of(model) if model else None
+
+    return app_cache("lti.registrations", _CACHE_TTL).get((issuer, client_id), load)
+
+
+def cached_with_deployment(
+    issuer: str, client_id: str, deployment_id: str
+) -> tuple[RegistrationInfo | None, DeploymentInfo | None]:
+    """The registration and its deployment by that id, as :func:`find_with_deployment`."""
+
+    def load() -> tuple[RegistrationInfo, DeploymentInfo] | None:
+        model, deployment = find_with_deployment(issuer, client_id, deployment_id)
+        if model is None or deployment is None:
+            return None
+        return RegistrationInfo.of(model), DeploymentInfo(deployment.id, deployment.deployment_id)
+
+    key = (issuer, client_id, deployment_id)
+    found = app_cache("lti.deployments", _CACHE_TTL).get(key, load)
+    if found is None:
+        return cached_registration(issuer, client_id), None
+    return found
+
+
+def note_product_family(registration: RegistrationInfo | Registration, family: str) -> None:
+    """Record which LMS a registration is (from a launch's ``tool_platform`` claim)."""
+    if registration.product_family == family:
+        return
+    db.session.execute(
+        update(Registration).where(Registration.id == registration.id).values(product_family=family)
+    )
+    forget_cached()  # this worker re-reads it at once
 
 
 @dataclass(frozen=True)
@@ -35,7 +109,14 @@ def register(data: RegistrationInput) -> tuple[Registration, list[Deployment]]:
         registration.product_family = data.product_family
     db.session.flush()
     deployments = [ensure_deployment(registration, dep) for dep in data.deployment_ids]
+    forget_cached()
     return registration, deployments
+
+
+def forget_cached() -> None:
+    """Drop this worker's cached registrations (after changing one here)."""
+    for name in ("lti.registrations", "lti.deployments"):
+        app_cache(name, _CACHE_TTL).clear()
 
 
 def ensure_deployment(registration: Registration, deployment_id: str) -> Deployment:

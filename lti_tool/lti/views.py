@@ -33,9 +33,10 @@ def _secure() -> bool:
     return current_app.config["BASE_URL"].startswith("https://")
 
 
-def state_cookie_name(state: str) -> str:
+def state_cookie_name(browser_id: str) -> str:
     # __Host- pins the cookie to our origin (no Domain, Path=/); it requires Secure.
-    return ("__Host-" if _secure() else "") + "lti1p3-state-" + state
+    # Named by the state's short browser_id: the signed state itself is too long for a name.
+    return ("__Host-" if _secure() else "") + "lti1p3-state-" + browser_id
 
 
 def _cookie_options() -> dict[str, Any]:
@@ -54,13 +55,15 @@ def _cookie_options() -> dict[str, Any]:
 def oidc_login() -> Any:
     values = request.values.to_dict()
     started = login.start_login(values, new_window=bool(values.get("lti1p3_new_window")))
-    db.session.commit()
     if started.storage_target:
         response = Response(render_template("lti/storage_login.html", started=started))
     else:
         response = redirect(started.auth_url, code=302)
     response.set_cookie(
-        state_cookie_name(started.state), started.state, max_age=_STATE_TTL, **_cookie_options()
+        state_cookie_name(started.browser_id),
+        started.browser_id,
+        max_age=_STATE_TTL,
+        **_cookie_options(),
     )
     return response
 
@@ -68,22 +71,23 @@ def oidc_login() -> Any:
 @bp.post("/launch")
 def launch() -> Any:
     validated = LearnLoopLaunch(request.form.to_dict()).validate()
-    state = validated.login
-    assert state is not None and validated.registration_model is not None
-    if request.cookies.get(state_cookie_name(state.state)) == state.state:
+    state, login_id = validated.login, validated.login_id
+    assert state is not None and login_id is not None
+    assert validated.registration_model is not None
+    if request.cookies.get(state_cookie_name(state.browser_id)) == state.browser_id:
         recorded = launches.record_launch(
             validated.registration_model, validated.claims, validated.deployment_model
         )
-        return _finish(recorded, state.state)
+        return _finish(recorded, state.browser_id)
     if state.storage_target:
-        launches.park_for_storage_check(state, validated.claims)
+        launches.park_for_storage_check(login_id, validated.claims)
         db.session.commit()
         return render_template(
             "lti/verify_state.html",
-            state=state.state,
+            state=state.token,
             storage_target=state.storage_target,
             platform_origin=login.origin_of(validated.registration_model.auth_login_url),
-            code=sign(state.id, _PARKED_SALT),
+            code=sign(login_id, _PARKED_SALT),
             new_window_url=_new_window_url(state.params),
         )
     raise LaunchError(
@@ -110,12 +114,12 @@ def complete_launch() -> Any:
     return _finish(launches.record_launch(registration, claims), None)
 
 
-def _finish(recorded: launches.Launch, state: str | None) -> Any:
+def _finish(recorded: launches.Launch, browser_id: str | None) -> Any:
     token = remember(recorded.membership_id, recorded.tenant_id)
     db.session.commit()
     response = redirect(url_for("home.landing", lt=token), code=303)
-    if state:
-        response.delete_cookie(state_cookie_name(state), **_cookie_options())
+    if browser_id:
+        response.delete_cookie(state_cookie_name(browser_id), **_cookie_options())
     return response
 
 

@@ -12,6 +12,9 @@ is this package's business, so the matching lives here, within the tenant's regi
 
 It runs at two moments, both signals: after statements are recorded, for actor keys nobody has
 looked at yet; and at every launch, for keys of the launching person still waiting for them.
+The launch is the hot path: a tenant with no unresolved actor costs it no query at all (a
+per-process flag, see :func:`_anything_waiting`), and otherwise one indexed lookup of this
+person's candidate keys.
 """
 
 from __future__ import annotations
@@ -20,14 +23,20 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from lti_tool.core import signals
+from lti_tool.core.cache import app_cache
 from lti_tool.core.db import commit_or_rollback, db
 from lti_tool.lti.models import Deployment, Registration, User
 from xapi import actors, keys
+from xapi.models import Actor
 
 ACCOUNT, MBOX, MBOX_SHA1SUM = "account", "mbox", "mbox_sha1sum"
+# How long a worker trusts "this tenant has no unresolved actor". Statements recorded in this
+# process clear it at once; ones recorded by another worker (or a pull job) reach the launches
+# of this one within this delay. A key missed that way is attached at the person's next launch.
+_WAITING_TTL = 30.0
 
 
 def resolve_new_actors(tenant_id: int, statement_ids: Sequence[str]) -> int:
@@ -47,10 +56,44 @@ def resolve_new_actors(tenant_id: int, statement_ids: Sequence[str]) -> int:
 
 def attach_launching_user(tenant_id: int, user_id: int) -> int:
     """Give this person the actors that were waiting for them; how many."""
-    user = db.session.get(User, user_id)
-    if user is None:
+    if not _anything_waiting(tenant_id):
         return 0
-    return actors.attach(tenant_id, user.id, _keys_of(user))
+    row = db.session.execute(
+        select(User.sub, User.email, User.registration_id, Registration.issuer)
+        .join(Registration, User.registration_id == Registration.id)
+        .where(User.id == user_id)
+    ).one_or_none()
+    if row is None:
+        return 0
+    candidates = _candidate_keys(row.issuer, row.sub, row.email)
+    # One lookup on the (tenant_id, actor_key) unique index: which of them are still unknown.
+    waiting = set(
+        db.session.scalars(
+            select(Actor.actor_key).where(
+                Actor.tenant_id == tenant_id,
+                Actor.actor_key.in_(candidates),
+                Actor.user_id.is_(None),
+            )
+        )
+    )
+    found = {key: how for key, how in candidates.items() if key in waiting}
+    if any(how != ACCOUNT for how in found.values()) and (
+        len(_users_with_email(row.registration_id, row.email)) != 1
+    ):  # an address two people share is nobody's
+        found = {key: how for key, how in found.items() if how == ACCOUNT}
+    return actors.attach(tenant_id, user_id, found) if found else 0
+
+
+def _anything_waiting(tenant_id: int) -> bool:
+    """Whether the tenant has actors nobody is known for (cached per process, see above)."""
+    return bool(
+        app_cache("xapi.actors_waiting", _WAITING_TTL).get(
+            tenant_id,
+            lambda: db.session.scalar(
+                select(exists().where(Actor.tenant_id == tenant_id, Actor.user_id.is_(None)))
+            ),
+        )
+    )
 
 
 def user_in_tenant(tenant_id: int, sub: str) -> int | None:
@@ -61,14 +104,13 @@ def user_in_tenant(tenant_id: int, sub: str) -> int | None:
     )
 
 
-def _keys_of(user: User) -> dict[str, str]:
-    issuer = user.registration.issuer.rstrip("/")
-    found = {keys.account_key(site, user.sub): ACCOUNT for site in (issuer, issuer + "/")}
-    email = user.email
-    if email and len(_users_with_email(user.registration_id, email)) == 1:
-        for address in {email, email.lower()}:
-            found[keys.mbox_key(address)] = MBOX
-            found[keys.mbox_sha1sum_key(address)] = MBOX_SHA1SUM
+def _candidate_keys(issuer: str, sub: str, email: str | None) -> dict[str, str]:
+    """The actor keys that would be this person (key → how it matches)."""
+    site = issuer.rstrip("/")
+    found = {keys.account_key(url, sub): ACCOUNT for url in (site, site + "/")}
+    for address in {email, email.lower()} if email else ():
+        found[keys.mbox_key(address)] = MBOX
+        found[keys.mbox_sha1sum_key(address)] = MBOX_SHA1SUM
     return found
 
 
@@ -117,7 +159,11 @@ class _Matcher:
         return self._by_email_sha1
 
 
-def _users_with_email(registration_id: int, email: str) -> list[int]:
+def _users_with_email(registration_id: int, email: str | None) -> list[int]:
+    # lower(email) has no index: a scan of the registration's users. Only an mbox key that is
+    # waiting for someone gets here, never an ordinary launch.
+    if not email:
+        return []
     return list(
         db.session.scalars(
             select(User.id)
@@ -135,6 +181,7 @@ def _registration_of(tenant_id: int) -> Registration:
 
 
 def _on_statements_recorded(tenant_id: int, statement_ids: Sequence[str], **_: Any) -> None:
+    app_cache("xapi.actors_waiting", _WAITING_TTL).discard(tenant_id)  # new keys may wait now
     with commit_or_rollback():  # after the listener's commit: this is its own unit of work
         resolve_new_actors(tenant_id, statement_ids)
 
