@@ -55,6 +55,18 @@ DEFAULTS: dict[str, Any] = {
     # (UUIDv5), so that a sender re-delivering a batch it never saw answered (Moodle's logstore
     # sends no ids) stores each statement once. 0 = a random UUID every time.
     "XAPI_DERIVE_MISSING_IDS": 1,
+    # LRS connections: seconds LearnLoop waits for an LRS to answer one request.
+    "XAPI_HTTP_TIMEOUT": 30,
+    # Pulling: statements asked for per page (``limit``), and pages per connection in one run
+    # of the scheduled job (the cursor is kept; the next run goes on).
+    "XAPI_PULL_PAGE_SIZE": 100,
+    "XAPI_PULL_MAX_PAGES": 100,
+    # How often one page is asked for while the LRS answers 429/5xx or cannot be reached
+    # (waiting 1, 2, 4, … s between, or as long as Retry-After says, up to 2 minutes).
+    "XAPI_PULL_ATTEMPTS": 5,
+    # Emitting: statements per POST to an LRS, and days a delivered statement stays in the outbox.
+    "XAPI_DELIVERY_BATCH": 50,
+    "XAPI_OUTBOX_KEEP_DAYS": 7,
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ("en", "nl"),
 }
@@ -73,6 +85,12 @@ _INT_KEYS = {
     "XAPI_CREDENTIAL_CACHE_SECONDS",
     "XAPI_CONSISTENCY_MARGIN",
     "XAPI_DERIVE_MISSING_IDS",
+    "XAPI_HTTP_TIMEOUT",
+    "XAPI_PULL_PAGE_SIZE",
+    "XAPI_PULL_MAX_PAGES",
+    "XAPI_PULL_ATTEMPTS",
+    "XAPI_DELIVERY_BATCH",
+    "XAPI_OUTBOX_KEEP_DAYS",
 }
 
 

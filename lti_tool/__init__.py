@@ -40,7 +40,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from lti_tool.admin.views import bp as admin_bp
     from lti_tool.home.views import bp as home_bp
     from lti_tool.home.views import template_helpers
-    from lti_tool.lti import tasks, xapi_actors  # noqa: F401  # register LTI jobs, actor mapping
+    from lti_tool.lti import (  # noqa: F401  # register LTI jobs and the xAPI receivers
+        tasks,
+        xapi_actors,
+        xapi_statements,
+    )
     from lti_tool.lti.views import bp as lti_bp
     from xapi import tasks as xapi_tasks  # noqa: F401  # registers the xAPI jobs
     from xapi import views as xapi_views

@@ -182,7 +182,10 @@ def demo(host: str, port: int, lms_port: int) -> None:
 
 
 @main.command()
-def worker() -> None:
+@click.option("--beat", is_flag=True, help="Also run the schedule (one worker per installation).")
+def worker(beat: bool) -> None:
     """Run a Celery worker for LearnLoop's jobs (needs LEARNLOOP_REDIS_URL)."""
     args = ["celery", "-A", "wsgi:celery_app", "worker", "--loglevel", "INFO"]
+    if beat:
+        args.append("--beat")  # the schedule in lti_tool.core.jobs: pulls, deliveries, purges
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606  # replaces this process

@@ -10,4 +10,10 @@ and ``auth``; ``schemas`` (request body → validated statements, via ``validati
 and ``actors``; ``models``. Pure helpers: ``keys`` (actor keys), ``comparison`` (when two
 statements are the same), ``jsonbody`` (strict JSON), ``timestamps``. ``tasks`` and ``cli``
 are the job and command-line doors.
+
+With the tenant's LRS: ``connections`` (where it is, credentials encrypted); ``lrs_client``
+(HTTP, retries with backoff); ``pulling`` (the pull connector, resumable) and ``importing``
+(a file, via ``streaming``), both storing through ``intake`` (the listener's validation and
+store, skipping and reporting what it cannot take); ``emitter`` (LearnLoop's own statements,
+into the outbox) and ``delivery`` (the outbox to the LRS).
 """

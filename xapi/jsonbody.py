@@ -41,6 +41,13 @@ def _no_constant(name: str) -> Any:
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
+def strict_decoder() -> json.JSONDecoder:
+    """A decoder with these rules, for reading JSON a piece at a time (``raw_decode``)."""
+    return json.JSONDecoder(
+        object_pairs_hook=_no_duplicate_keys, parse_float=_finite, parse_constant=_no_constant
+    )
+
+
 def loads(text: str | bytes) -> Any:
     """Parse UTF-8 JSON text strictly; raises :class:`BadJson`."""
     if isinstance(text, bytes):
@@ -50,21 +57,21 @@ def loads(text: str | bytes) -> Any:
             raise BadJson(f"the body is not UTF-8 (byte {exc.start})") from exc
     text = text.removeprefix("\ufeff")  # a byte order mark is noise, not an error
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_no_duplicate_keys,
-            parse_float=_finite,
-            parse_constant=_no_constant,
-        )
+        value = strict_decoder().decode(text)
     except BadJson:
         raise
     except RecursionError as exc:
         raise BadJson("the JSON is nested too deeply") from exc
     except ValueError as exc:  # JSONDecodeError, and int() over Python's digit limit
         raise BadJson(str(exc)) from exc
+    check_text(text, value)
+    return value
+
+
+def check_text(text: str, value: Any) -> None:
+    """:class:`BadJson` if ``value``, parsed from ``text``, holds a lone surrogate escape."""
     if _SURROGATE_ESCAPE.search(text):
         _refuse_lone_surrogates(value)
-    return value
 
 
 def _refuse_lone_surrogates(value: Any) -> None:

@@ -10,6 +10,10 @@
 - ``Actor``: an actor key seen in this tenant's statements, and the LearnLoop user it belongs
   to once known (see :mod:`xapi.keys` and :mod:`xapi.actors`).
 - ``ActorMapping``: an administrator's explicit "this actor is that user".
+- ``LrsConnection``: an LRS of the tenant that LearnLoop reads statements from (the pull
+  connector, with its cursor) and/or sends its own statements to; credentials encrypted.
+- ``OutboxStatement``: a statement LearnLoop said, written in the transaction of the event it
+  tells of; ``Delivery``: getting one of them to one sending connection, with its retries.
 """
 
 from __future__ import annotations
@@ -102,3 +106,62 @@ class ActorMapping(Base):
     actor_key: Mapped[str] = mapped_column(_KEY)
     user_id: Mapped[int] = mapped_column(ForeignKey(USER, ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LrsConnection(Base):
+    """An LRS of the tenant. The pull cursor: ``pull_since`` is the ``stored`` time up to which
+    every statement has been pulled; a walk through ``more`` pages in progress is at
+    ``pull_more``, having seen statements stored up to ``walk_high`` (see :mod:`xapi.pulling`).
+    """
+
+    __tablename__ = "xapi_lrs_connection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey(TENANT, ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(255), default="")
+    endpoint: Mapped[str] = mapped_column(String(2000))  # ends in "/": <endpoint>statements
+    credentials: Mapped[str] = mapped_column(Text)  # encrypted JSON {"username", "password"}
+    version: Mapped[str] = mapped_column(String(8))  # X-Experience-API-Version we send
+    pull: Mapped[bool] = mapped_column(Boolean, default=True)
+    send: Mapped[bool] = mapped_column(Boolean, default=False)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    pull_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    pull_more: Mapped[str | None] = mapped_column(Text)
+    walk_high: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    walk_consistent: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_pull_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_pull_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class OutboxStatement(Base):
+    __tablename__ = "xapi_outbox"
+    __table_args__ = (UniqueConstraint("tenant_id", "statement_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey(TENANT, ondelete="CASCADE"))
+    statement_id: Mapped[str] = mapped_column(String(36))  # fixed at emit: re-sending is a no-op
+    statement: Mapped[str] = mapped_column(Text)  # JSON, exactly what every LRS gets
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class Delivery(Base):
+    __tablename__ = "xapi_delivery"
+    __table_args__ = (
+        UniqueConstraint("outbox_id", "connection_id"),
+        # What the delivery job asks for: a connection's undelivered rows that are due.
+        Index(None, "connection_id", "delivered_at", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("xapi_outbox.id", ondelete="CASCADE"),
+    )
+    connection_id: Mapped[int] = mapped_column(
+        ForeignKey("xapi_lrs_connection.id", ondelete="CASCADE")
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -1,7 +1,10 @@
 """Recording statements: the statement store's write side.
 
 A request's statements are stored all or nothing (1.0.3 Communication 3.2.s3.b9): this service
-flushes and raises; the caller commits or rolls back. Per statement:
+flushes and raises; the caller commits or rolls back. Statements pulled from an LRS or imported
+from a file are stored with ``all_or_nothing=False`` instead: what would be refused (an id
+already used by other content, the voiding of a voiding statement) is left out and reported in
+``Recorded.refused``, and the rest is stored. Per statement:
 
 - ``id``: kept as sent (compared without case), else assigned (1.0.3 Data 2.4.1.s2.b1): derived
   from the content when ``derive_ids`` is on and the statement has a timestamp, so a re-delivered
@@ -22,7 +25,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
@@ -30,7 +33,7 @@ from sqlalchemy import select, update
 from lti_tool.core.db import db, insert_new
 from xapi import actors, timestamps
 from xapi.comparison import canonical_text, same_statement
-from xapi.errors import BadRequest, Conflict
+from xapi.errors import BadRequest, Conflict, XapiError
 from xapi.jsonbody import dumps
 from xapi.keys import actor_key, indexed
 from xapi.models import Statement
@@ -38,6 +41,11 @@ from xapi.validation.schemas.verb import VOIDED
 
 _DERIVED_IDS = uuid.UUID("6f1c1f5e-3d0b-4d6c-9a57-0c8e3c2b7a41")  # namespace of derived ids
 _OVERWRITTEN = frozenset({"stored", "authority"})  # the LRS sets these (D2.4.8.s3.b2, D2.4.9)
+_CONFLICT = (
+    "A different statement with the id {id} is already stored; nothing from this request "
+    "was stored."
+)
+_VOIDING_VOIDING = "A voiding statement cannot itself be voided."
 
 
 @dataclass(frozen=True)
@@ -50,16 +58,21 @@ class Sender:
     derive_ids: bool = True
 
 
+Refusal = tuple[int, str, str]  # (index in the statements given, path in it, rule)
+
+
 @dataclass(frozen=True)
 class Recorded:
     ids: list[str]  # one per statement sent, in order: what POST answers
     new_ids: list[str]  # lower case, only the statements this request stored
+    refused: list[Refusal] = field(default_factory=list)  # only without all_or_nothing
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: a key of the refusals
 class _Row:
     statement: dict[str, Any]
     returned_id: str
+    index: int
     path: str  # "statements[3]" in an array, "" for a single statement
     values: dict[str, Any]
 
@@ -68,27 +81,48 @@ class _Row:
         return self.values["statement_id"]
 
 
-def record(statements: list[dict[str, Any]], sender: Sender, *, batch: bool) -> Recorded:
+def record(
+    statements: list[dict[str, Any]],
+    sender: Sender,
+    *,
+    batch: bool,
+    all_or_nothing: bool = True,
+) -> Recorded:
     """Store the (validated) statements of one request; see the module docstring."""
     stored = timestamps.stored_now()
     rows = [
-        _prepare(statement, sender, stored, f"statements[{index}]" if batch else "")
+        _prepare(statement, sender, stored, index, f"statements[{index}]" if batch else "")
         for index, statement in enumerate(statements)
     ]
     # Two id-less statements with the same content and timestamp get the same derived id.
     unique = list({row.statement_id: row for row in reversed(rows)}.values())
-    _refuse_voiding_of_voiding(sender.tenant_id, unique)
+    refused = _refuse(_voiding_of_voiding(sender.tenant_id, unique), all_or_nothing, BadRequest)
+    unique = [row for row in unique if row not in refused]
     inserted = _insert(unique)
-    _compare_with_stored(
-        sender.tenant_id, [row for row in unique if row.statement_id not in inserted]
-    )
+    earlier = [row for row in unique if row.statement_id not in inserted]
+    refused.update(_refuse(_conflicts(sender.tenant_id, earlier), all_or_nothing, Conflict))
     new = [row for row in unique if row.statement_id in inserted]
     _void_targets(sender.tenant_id, new)
     actors.note(sender.tenant_id, {key for row in new if (key := _person_key(row.statement))})
-    return Recorded([row.returned_id for row in rows], [row.statement_id for row in new])
+    return Recorded(
+        [row.returned_id for row in rows],
+        [row.statement_id for row in new],
+        [(row.index, path, rule) for row, (path, rule) in refused.items()],
+    )
 
 
-def _prepare(statement: dict[str, Any], sender: Sender, stored: Any, path: str) -> _Row:
+def _refuse(
+    found: dict[_Row, tuple[str, str]], all_or_nothing: bool, error: type[XapiError]
+) -> dict[_Row, tuple[str, str]]:
+    """Raise ``error`` for what was found, all or nothing; else hand it back to be reported."""
+    if found and all_or_nothing:
+        first = next(iter(found))
+        message = _CONFLICT.format(id=first.returned_id) if error is Conflict else _VOIDING_VOIDING
+        raise error(message, [(_join(row.path, path), rule) for row, (path, rule) in found.items()])
+    return found
+
+
+def _prepare(statement: dict[str, Any], sender: Sender, stored: Any, index: int, path: str) -> _Row:
     sent_id = statement.get("id")
     returned_id = sent_id or _new_id(statement, sender)
     assigned: dict[str, Any] = {} if sent_id else {"id": returned_id}
@@ -108,7 +142,7 @@ def _prepare(statement: dict[str, Any], sender: Sender, stored: Any, path: str) 
         "voided": False,
         **_query_columns(statement, stored),
     }
-    return _Row(statement, returned_id, path, values)
+    return _Row(statement, returned_id, index, path, values)
 
 
 def _query_columns(statement: dict[str, Any], stored: Any) -> dict[str, Any]:
@@ -145,12 +179,12 @@ def _person_key(statement: dict[str, Any]) -> str | None:
     return None if actor.get("objectType") == "Group" else actor_key(actor)
 
 
-def _refuse_voiding_of_voiding(tenant_id: int, rows: list[_Row]) -> None:
+def _voiding_of_voiding(tenant_id: int, rows: list[_Row]) -> dict[_Row, tuple[str, str]]:
     """Voiding a voiding statement is refused, as ADL's LRS does (XAPI-00016 allows it)."""
     voiding = {row.statement_id for row in rows if row.values["voids_id"]}
     targets = {row.values["voids_id"] for row in rows if row.values["voids_id"]}
     if not targets:
-        return
+        return {}
     stored_voiding = db.session.scalars(
         select(Statement.statement_id).where(
             Statement.tenant_id == tenant_id,
@@ -159,13 +193,8 @@ def _refuse_voiding_of_voiding(tenant_id: int, rows: list[_Row]) -> None:
         )
     )
     refused = targets & (voiding | set(stored_voiding))
-    errors = [
-        (_join(row.path, "object.id"), "points to a voiding statement, which cannot be voided")
-        for row in rows
-        if row.values["voids_id"] in refused
-    ]
-    if errors:
-        raise BadRequest("A voiding statement cannot itself be voided.", errors)
+    rule = "points to a voiding statement, which cannot be voided"
+    return {row: ("object.id", rule) for row in rows if row.values["voids_id"] in refused}
 
 
 def _insert(rows: list[_Row]) -> set[str]:
@@ -178,9 +207,10 @@ def _insert(rows: list[_Row]) -> set[str]:
     return set(result.scalars())
 
 
-def _compare_with_stored(tenant_id: int, rows: list[_Row]) -> None:
+def _conflicts(tenant_id: int, rows: list[_Row]) -> dict[_Row, tuple[str, str]]:
+    """Those of ``rows`` (ids already stored) whose stored statement is not the same one."""
     if not rows:
-        return
+        return {}
     found = db.session.execute(
         select(Statement.statement_id, Statement.received).where(
             Statement.tenant_id == tenant_id,
@@ -188,14 +218,13 @@ def _compare_with_stored(tenant_id: int, rows: list[_Row]) -> None:
         )
     )
     stored = {statement_id: received for statement_id, received in found}
-    for row in rows:
-        earlier = stored.get(row.statement_id)
-        if earlier is None or not same_statement(json.loads(earlier), row.statement):
-            raise Conflict(
-                f"A different statement with the id {row.returned_id} is already stored; "
-                "nothing from this request was stored.",
-                [(_join(row.path, "id"), "is already used by a different statement")],
-            )
+    rule = "is already used by a different statement"
+    return {
+        row: ("id", rule)
+        for row in rows
+        if (earlier := stored.get(row.statement_id)) is None
+        or not same_statement(json.loads(earlier), row.statement)
+    }
 
 
 def _void_targets(tenant_id: int, new: list[_Row]) -> None:

@@ -34,6 +34,9 @@ def celery_init_app(app: Flask) -> Celery:
         accept_content=["json"],
         beat_schedule={
             "purge-expired-logins": {"task": "lti.purge_expired_logins", "schedule": 3600.0},
+            # xAPI: read the tenants' LRSs, and send them LearnLoop's own statements.
+            "xapi-pull": {"task": "xapi.pull", "schedule": 300.0},
+            "xapi-deliver": {"task": "xapi.deliver", "schedule": 30.0},
         },
     )
     celery_app.set_default()

@@ -12,6 +12,7 @@ from lti_tool.lti import keys
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.roles import Landing, landing_for
 from lti_tool.lti.viewer import current_viewer
+from xapi import connections as lrs_connections
 from xapi import credentials as xapi_credentials
 
 bp = Blueprint("home", __name__, template_folder="templates")
@@ -61,6 +62,7 @@ def settings() -> str:
         base_url=current_app.config["BASE_URL"],
         key_count=len(keys.published_keys()),
         xapi_credentials=xapi_credentials.for_tenant(viewer.tenant_id),
+        lrs_connections=lrs_connections.overview(viewer.tenant_id),
     )
 
 

@@ -1,14 +1,8 @@
-"""``learnloop xapi …``: credentials for the listener, and explicit actor mappings.
-
-Tenants and users are LTI things this package does not know: the application passes in how to
-find them (:func:`group`'s arguments), as ``lti_tool.cli`` does.
-"""
+"""``learnloop xapi …`` for the listener: credentials, and explicit actor mappings."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
 
 import click
 from flask import current_app
@@ -16,39 +10,14 @@ from flask.cli import with_appcontext
 
 from lti_tool.core.db import commit_or_rollback
 from xapi import actors, credentials
+from xapi.cli.common import FindUser, Tenants, tenant_options
 from xapi.errors import BadRequest
 from xapi.params import parse_filter
 
-FindTenant = Callable[[str, str, str], int | None]  # (issuer, client id, deployment id) → tenant
-FindUser = Callable[[int, str], int | None]  # (tenant, LTI sub) → user id
 
-
-def _tenant_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    for name, text in (
-        ("--deployment-id", "The deployment ID: with issuer and client ID, the tenant."),
-        ("--client-id", "The client ID the platform gave LearnLoop."),
-        ("--issuer", "The platform's issuer (iss), e.g. https://moodle.example.org"),
-    ):
-        command = click.option(name, required=True, help=text)(command)
-    return command
-
-
-def group(find_tenant: FindTenant, find_user: FindUser) -> click.Group:
-    def tenant(issuer: str, client_id: str, deployment_id: str) -> int:
-        tenant_id = find_tenant(issuer, client_id, deployment_id)
-        if tenant_id is None:
-            raise click.UsageError(
-                f"no deployment {deployment_id!r} of client {client_id!r} at {issuer}: "
-                "register it first (learnloop register)"
-            )
-        return tenant_id
-
-    @click.group("xapi")
-    def xapi() -> None:
-        """The xAPI listener: credentials and actor mappings."""
-
+def add_commands(xapi: click.Group, tenant: Tenants, find_user: FindUser) -> None:
     @xapi.command("create-credential")
-    @_tenant_options
+    @tenant_options()
     @click.option("--label", default="", help="What the credential is for, e.g. the LRS's name.")
     @with_appcontext
     def create_credential(issuer: str, client_id: str, deployment_id: str, label: str) -> None:
@@ -73,7 +42,7 @@ def group(find_tenant: FindTenant, find_user: FindUser) -> click.Group:
         click.echo(f"revoked {key}")
 
     @xapi.command("map-actor")
-    @_tenant_options
+    @tenant_options()
     @click.option(
         "--agent", required=True, help='The xAPI Agent as JSON, e.g. {"mbox": "mailto:a@b.org"}.'
     )
@@ -94,5 +63,3 @@ def group(find_tenant: FindTenant, find_user: FindUser) -> click.Group:
         with commit_or_rollback():
             actors.map_explicitly(tenant_id, key, user_id)
         click.echo(json.dumps({"actor_key": key, "user_id": user_id}, indent=2))
-
-    return xapi

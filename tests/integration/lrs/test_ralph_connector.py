@@ -1,0 +1,71 @@
+"""Pulling from a real Ralph LRS: every statement stored once, nothing new the second time,
+and a pull cut off by Ralph stopping resumes after its last committed page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.integration.lrs.ralph import PASSWORD, USER, Ralph
+from tests.integration.xapi_helpers import Lrs, statement, stored_count
+from tests.integration.xapi_lrs_helpers import NO_SLEEP, add_connection, connection
+from xapi import pulling
+from xapi.lrs_client import Backoff
+
+
+def _seed(ralph: Ralph, count: int) -> list[str]:
+    """Statements as an LMS sends them to Ralph (no timestamp: Ralph stamps them)."""
+    sent = [statement(timestamp=None) for _ in range(count)]
+    ralph.post(sent)
+    return [s["id"] for s in sent]
+
+
+def _connect(app: Flask, ralph: Ralph) -> int:
+    app.config["XAPI_PULL_PAGE_SIZE"] = 3
+    return add_connection(app, endpoint=ralph.endpoint, key=USER, secret=PASSWORD)
+
+
+def _pull(app: Flask, connection_id: int, **options: Any) -> pulling.Progress:
+    with app.app_context():
+        return pulling.pull(connection_id, backoff=Backoff(attempts=2, sleep=NO_SLEEP), **options)
+
+
+def test_a_pull_from_ralph_stores_each_statement_once_and_again_finds_nothing_new(
+    app: Flask, ralph: Ralph, lrs: Lrs
+) -> None:
+    seeded = _seed(ralph, 8)
+    connection_id = _connect(app, ralph)
+    first = _pull(app, connection_id)
+    assert (first.received, first.new, first.skipped, first.finished) == (8, 8, 0, True)
+    assert first.pages >= 3
+    assert sorted(s["id"] for s in lrs.all_pages()) == sorted(seeded)
+    assert _pull(app, connection_id).new == 0
+    later = _seed(ralph, 2)
+    assert _pull(app, connection_id).new == 2
+    assert sorted(s["id"] for s in lrs.all_pages()) == sorted(seeded + later)
+    assert stored_count(app) == 10
+
+
+def test_a_pull_cut_off_by_ralph_stopping_resumes_when_ralph_is_back(
+    app: Flask, ralph: Ralph, lrs: Lrs
+) -> None:
+    seeded = _seed(ralph, 8)
+    connection_id = _connect(app, ralph)
+
+    def stop_after_the_first_page(progress: pulling.Progress) -> None:
+        if progress.pages == 1:
+            ralph.stop()
+
+    with pytest.raises(pulling.PullFailed, match="could not reach the LRS") as failed:
+        _pull(app, connection_id, on_page=stop_after_the_first_page)
+    assert failed.value.progress.new == 3 and stored_count(app) == 3
+    saved = connection(app, connection_id)
+    assert saved.pull_more is not None and saved.last_pull_error is not None
+    ralph.start()
+    resumed = _pull(app, connection_id)
+    assert (resumed.new, resumed.finished) == (5, True)
+    assert sorted(s["id"] for s in lrs.all_pages()) == sorted(seeded)  # each exactly once
+    assert stored_count(app) == 8
+    assert connection(app, connection_id).last_pull_error is None
