@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from lti_tool.lti.models import LoginState, Registration
 from lti_tool.lti.tasks import purge_expired_logins
 from tests.conftest import SECRET
 from tests.support.platform import TestPlatform
-from tests.support.processes import learnloop_env, running
+from tests.support.processes import celery_worker, learnloop_env, running
 
 REDIS_URL = os.environ.get("LEARNLOOP_TEST_REDIS_URL")
 
@@ -61,21 +60,7 @@ def test_a_celery_worker_on_redis_runs_the_purge_job(
     assert REDIS_URL
     _add_logins(app, 2, 0.5)
     env = learnloop_env(DATABASE_URL=database_url, SECRET_KEY=SECRET, REDIS_URL=REDIS_URL)
-    worker = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "wsgi:celery_app",
-        "worker",
-        "--pool",
-        "solo",
-        "--loglevel",
-        "WARNING",
-        "--without-heartbeat",
-        "--without-mingle",
-        "--without-gossip",
-    ]
+    worker = celery_worker()
     producer = create_app(
         {"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "REDIS_URL": REDIS_URL}
     )

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from lti_tool.core.signals import statements_recorded
 from tests.conftest import SECRET
 from tests.integration.xapi_helpers import Lrs, statement, tenant_id
 from tests.support.platform import TestPlatform
-from tests.support.processes import learnloop_env, running
+from tests.support.processes import celery_worker, learnloop_env, running
 from xapi import actors
 from xapi.models import Statement
 from xapi.tasks import statements_recorded as statements_recorded_job
@@ -105,14 +104,7 @@ def test_a_celery_worker_on_redis_runs_the_statements_recorded_job(
     lrs.post(sent)
     tenant = tenant_id(app)
     env = learnloop_env(DATABASE_URL=database_url, SECRET_KEY=SECRET, REDIS_URL=REDIS_URL)
-    worker = [sys.executable, "-m", "celery", "-A", "wsgi:celery_app", "worker", "--pool", "solo"]
-    worker += [
-        "--loglevel",
-        "WARNING",
-        "--without-heartbeat",
-        "--without-mingle",
-        "--without-gossip",
-    ]
+    worker = celery_worker()
     producer = create_app(
         {"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "REDIS_URL": REDIS_URL}
     )

@@ -76,3 +76,22 @@ def gunicorn(port: int, workers: int = 2) -> list[str]:
         str(workers),
         "wsgi:app",
     ]
+
+
+def celery_worker() -> list[str]:
+    """One solo Celery worker for LearnLoop's jobs, quiet and quick to start."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "wsgi:celery_app",
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "WARNING",
+        "--without-heartbeat",
+        "--without-mingle",
+        "--without-gossip",
+    ]
