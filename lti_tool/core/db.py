@@ -97,15 +97,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def dialect_insert(table: Any) -> Any:
+    """An INSERT that knows ``ON CONFLICT`` on the session's database (PostgreSQL or SQLite)."""
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+
+
 def insert_new(table: Any, index_elements: list[str]) -> Any:
     """``INSERT … ON CONFLICT (index_elements) DO NOTHING`` for PostgreSQL and SQLite alike.
 
     Two workers inserting the same key at once both succeed; the loser inserts nothing (add
     ``.returning(...)`` to learn which rows went in) instead of failing on the unique index.
     """
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    return insert(table).on_conflict_do_nothing(index_elements=index_elements)
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=index_elements)
 
 
 @contextmanager

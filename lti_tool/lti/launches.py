@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lti_tool.core import signals
-from lti_tool.core.db import db, utcnow
+from lti_tool.core.db import db, dialect_insert, utcnow
 from lti_tool.lti import oidc_state, registrations
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.message_launch import CLAIM
@@ -151,8 +149,7 @@ def _upsert(
     if found is not None:
         return found
     # A first launch. If a concurrent one inserted the row first, update that row instead.
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values({**key, **new, **changes})
+    statement = dialect_insert(table).values({**key, **new, **changes})
     statement = statement.on_conflict_do_update(index_elements=list(key), set_=changes)
     return db.session.execute(statement.returning(*columns)).one()
 

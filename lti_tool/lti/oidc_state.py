@@ -20,10 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from lti_tool.core.db import db
+from lti_tool.core.db import db, dialect_insert
 from lti_tool.core.security import TokenError, random_token, sign, unsign
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.models import LoginState
@@ -88,11 +86,8 @@ def consume(state: OidcState, now: dt.datetime, pending_claims: str | None = Non
 
     One round trip, atomic across workers: the unique nonce decides who was first.
     """
-    insert = (
-        postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    )
     statement = (
-        insert(LoginState)
+        dialect_insert(LoginState)
         .values(
             state=state.browser_id,
             nonce=state.nonce,
