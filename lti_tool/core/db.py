@@ -6,6 +6,8 @@ Services flush; the request or job boundary commits (``commit_or_rollback``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,6 +17,7 @@ from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -86,7 +89,33 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, pool_size=5, max_overflow=10)
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", functools.partial(_ping_if_idle, engine.dialect))
+    return engine
+
+
+# A pooled connection that sat idle this long is pinged before use. SQLAlchemy's pool_pre_ping
+# pings on every checkout, which is one more round trip on each launch; a connection in steady
+# use needs none. If the server restarts while connections are busy, the first statement on a
+# dead one fails, and SQLAlchemy then discards the whole pool, so each worker loses at most
+# one request to a database restart.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Any, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    idle_since = record.info.get("checked_in_at")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+        return  # a new connection, or one in steady use
+    try:
+        dialect.do_ping(dbapi_connection)
+    except Exception as exc:  # any failure means: do not use this connection
+        # The pool then discards this connection and checks out (or opens) another.
+        raise DisconnectionError(f"idle connection failed its ping: {exc}") from exc
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -34,7 +34,6 @@ from pylti1p3.request import Request as LibRequest
 from pylti1p3.session import SessionService
 from pylti1p3.tool_config import ToolConfAbstract
 
-from lti_tool.core.db import utcnow
 from lti_tool.lti import oidc_state, registrations
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.registrations import DeploymentInfo, RegistrationInfo
@@ -185,7 +184,6 @@ class LearnLoopLaunch(MessageLaunch):
         )
         self.set_auto_validation(enable=False)
         self.login: oidc_state.OidcState | None = None
-        self.login_id: int | None = None  # our row of the used nonce
         self.registration_model: RegistrationInfo | None = None
         self.deployment_model: DeploymentInfo | None = None
 
@@ -316,16 +314,17 @@ class LearnLoopLaunch(MessageLaunch):
         return self
 
     def validate_nonce(self) -> LearnLoopLaunch:
+        """The nonce must be the one our login issued with this state. Recording it as used
+        (single use, §5.1.3 step 9) is part of writing the launch: ``launches.record_launch``
+        or ``launches.park_for_storage_check``, so that a launch refused later (a missing state
+        cookie) leaves nothing behind.
+        """
         nonce = self.claims.get("nonce")
         if not nonce or not isinstance(nonce, str):
             raise LaunchError("invalid_token", "nonce claim is missing")
         login = oidc_state.read(self._get_request_param("state") or "")
         self._check_login(login, nonce)
-        # Single use (§5.1.3 step 9), atomic across workers: the first INSERT of the nonce wins.
-        login_id = oidc_state.consume(login, utcnow())
-        if login_id is None:
-            raise LaunchError("replayed", "nonce already used")
-        self.login, self.login_id = login, login_id
+        self.login = login
         return self
 
     def _check_login(self, login: oidc_state.OidcState, nonce: str) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from lti_tool.core.db import db, dialect_insert
 from lti_tool.core.security import TokenError, random_token, sign, unsign
@@ -103,3 +104,9 @@ def consume(state: OidcState, now: dt.datetime, pending_claims: str | None = Non
         .returning(LoginState.id)
     )
     return db.session.scalar(statement)
+
+
+def was_used(state: OidcState) -> bool:
+    """Whether this state's nonce was recorded as used (to name a replay as one)."""
+    found = db.session.scalar(select(LoginState.id).where(LoginState.nonce == state.nonce))
+    return found is not None

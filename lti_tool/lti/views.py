@@ -18,7 +18,7 @@ from flask import (
 
 from lti_tool.core.db import db
 from lti_tool.core.security import TokenError, sign, unsign
-from lti_tool.lti import keys, launches, login
+from lti_tool.lti import keys, launches, login, oidc_state
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.message_launch import LearnLoopLaunch
 from lti_tool.lti.viewer import remember
@@ -71,25 +71,26 @@ def oidc_login() -> Any:
 @bp.post("/launch")
 def launch() -> Any:
     validated = LearnLoopLaunch(request.form.to_dict()).validate()
-    state, login_id = validated.login, validated.login_id
-    assert state is not None and login_id is not None
-    assert validated.registration_model is not None
+    state, registration = validated.login, validated.registration_model
+    assert state is not None and registration is not None
     if request.cookies.get(state_cookie_name(state.browser_id)) == state.browser_id:
         recorded = launches.record_launch(
-            validated.registration_model, validated.claims, validated.deployment_model
+            registration, validated.claims, validated.deployment_model, login=state
         )
         return _finish(recorded, state.browser_id)
     if state.storage_target:
-        launches.park_for_storage_check(login_id, validated.claims)
+        login_id = launches.park_for_storage_check(state, validated.claims)
         db.session.commit()
         return render_template(
             "lti/verify_state.html",
             state=state.token,
             storage_target=state.storage_target,
-            platform_origin=login.origin_of(validated.registration_model.auth_login_url),
+            platform_origin=login.origin_of(registration.auth_login_url),
             code=sign(login_id, _PARKED_SALT),
             new_window_url=_new_window_url(state.params),
         )
+    if oidc_state.was_used(state):  # the same browser posting again: its cookie is gone
+        raise LaunchError("replayed", "nonce already used")
     raise LaunchError(
         "state_mismatch",
         "state cookie missing (third-party cookies blocked?) and no platform storage offered",
