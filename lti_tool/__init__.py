@@ -38,6 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     celery_init_app(app)
 
     from lti_tool.admin.views import bp as admin_bp
+    from lti_tool.home import placement as _home_placement  # noqa: F401  # offers "My learning"
     from lti_tool.home.views import bp as home_bp
     from lti_tool.home.views import template_helpers
     from lti_tool.lti import (  # noqa: F401  # register LTI jobs and the xAPI receivers
@@ -45,11 +46,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         xapi_actors,
         xapi_statements,
     )
+    from lti_tool.lti.deep_linking.views import bp as deep_linking_bp
     from lti_tool.lti.views import bp as lti_bp
     from xapi import tasks as xapi_tasks  # noqa: F401  # registers the xAPI jobs
     from xapi import views as xapi_views
 
     app.register_blueprint(lti_bp)
+    app.register_blueprint(deep_linking_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp)
     xapi_views.init_app(app)

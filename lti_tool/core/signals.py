@@ -25,3 +25,14 @@ committed: they are durable, so a receiver may read them, and what it changes it
 Receivers must be idempotent: the job re-sends the signal for statements already announced.
 A receiver that raises is logged and does not stop the others, nor fail the request.
 """
+
+placeables_wanted = _signals.signal("placeables-wanted")
+"""Sent by the Deep Linking picker (``lti_tool.lti.deep_linking``) to learn what a designer can
+place in a course, and by a launch of a placed link to find the item it opens.
+
+:sender: the tenant id (``int``)
+:context_id: ``int``, the course the designer works in (``lti_context.id``)
+
+Each receiver returns an iterable of ``lti_tool.core.placement.Placeable`` belonging to that
+tenant: every item its domain can show, of one or more ``kind``s. Receivers only read.
+"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, redirect, render_template
+from flask import Blueprint, current_app, redirect, render_template, request
 
 from lti_tool.core.urls import tool_url
 from lti_tool.home import services
@@ -27,7 +27,8 @@ _PAGES = {
 @bp.get("/home")
 def landing() -> Any:
     viewer = current_viewer()
-    return redirect(tool_url(_PAGES[viewer.landing]), code=303)
+    # "missing": a placed link whose item is gone (lti.deep_linking.destination) says so.
+    return redirect(tool_url(_PAGES[viewer.landing], missing=request.args.get("missing")), code=303)
 
 
 @bp.get("/learn")

@@ -19,6 +19,7 @@ from flask import (
 from lti_tool.core.db import db
 from lti_tool.core.security import TokenError, sign, unsign
 from lti_tool.lti import keys, launches, login, oidc_state
+from lti_tool.lti.deep_linking.destination import destination
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.message_launch import LearnLoopLaunch
 from lti_tool.lti.viewer import remember
@@ -117,8 +118,9 @@ def complete_launch() -> Any:
 
 def _finish(recorded: launches.Launch, browser_id: str | None) -> Any:
     token = remember(recorded.membership_id, recorded.tenant_id)
+    where = destination(recorded, token) or url_for("home.landing", lt=token)
     db.session.commit()
-    response = redirect(url_for("home.landing", lt=token), code=303)
+    response = redirect(where, code=303)
     if browser_id:
         response.delete_cookie(state_cookie_name(browser_id), **_cookie_options())
     return response
