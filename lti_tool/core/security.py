@@ -7,6 +7,7 @@ Private keys and LRS credentials are encrypted with a key derived from ``SECRET_
 from __future__ import annotations
 
 import base64
+import functools
 import secrets
 from typing import Any
 
@@ -50,7 +51,13 @@ class TokenError(Exception):
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+    return _serializer_for(current_app.config["SECRET_KEY"], salt)
+
+
+@functools.lru_cache(maxsize=64)
+def _serializer_for(secret: str, salt: str) -> URLSafeTimedSerializer:
+    # Built once per secret and salt: a launch signs and checks four tokens.
+    return URLSafeTimedSerializer(secret, salt=salt)
 
 
 def sign(payload: Any, salt: str) -> str:

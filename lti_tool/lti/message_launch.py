@@ -17,6 +17,7 @@ sub, roles, version, resource_link.id, deep linking settings) is the library's.
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -181,6 +182,7 @@ class LearnLoopLaunch(MessageLaunch):
             self.tool_conf,
             session_service=SessionService(request),
             cookie_service=_NoCookies(),
+            requests_session=_SHARED_SESSION,
         )
         self.set_auto_validation(enable=False)
         self.login: oidc_state.OidcState | None = None
@@ -299,11 +301,23 @@ class LearnLoopLaunch(MessageLaunch):
             except LtiException as exc:
                 raise LaunchError("invalid_token", f"no platform key matches: {exc}") from exc
 
-    def get_public_key(self) -> tuple[str, str]:
+    def get_public_key(self) -> tuple[Any, str]:  # type: ignore[override]
+        """The platform key named by the token's kid and alg, as a key object.
+
+        The library converts the JWK to PEM on every launch, and PyJWT then parses that PEM;
+        a key object made once per JWK saves both.
+        """
         assert self._registration is not None
         if not self._registration.get_key_set():
             self._registration.set_key_set(key_sets.get(self._registration.get_key_set_url() or ""))
-        return super().get_public_key()
+        header = self._jwt.get("header", {})
+        kid, alg = header.get("kid"), header.get("alg")
+        if not kid or not alg:
+            raise LtiException("JWT KID or ALG not found")
+        for key in self._registration.get_key_set().get("keys", []):
+            if isinstance(key, dict) and key.get("kid") == kid and key.get("alg", "RS256") == alg:
+                return _key_object(json.dumps(key, sort_keys=True)), alg
+        raise LtiException("Unable to find public key")
 
     def validate_target_link_uri(self) -> LearnLoopLaunch:
         target = self.claims.get(CLAIM + "target_link_uri")
@@ -340,6 +354,19 @@ class LearnLoopLaunch(MessageLaunch):
                 "wrong_target",
                 f"target_link_uri {claim_target!r} differs from login {login_target!r}",
             )
+
+
+@functools.lru_cache(maxsize=256)
+def _key_object(jwk_json: str) -> Any:
+    try:
+        return jwt.PyJWK(json.loads(jwk_json)).key
+    except (jwt.PyJWKError, ValueError, TypeError) as exc:
+        raise LtiException(f"Can't use the platform's key: {exc}") from exc
+
+
+# The library makes a requests.Session per launch unless given one; we fetch JWKS ourselves
+# (key_sets), so one shared session is only a formality that costs nothing.
+_SHARED_SESSION = requests.Session()
 
 
 class _NoCookies:
