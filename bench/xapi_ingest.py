@@ -4,17 +4,26 @@
 
 LearnLoop runs under gunicorn with 2 sync workers on a throw-away PostgreSQL database (created,
 migrated, registered, dropped again), with an xAPI credential from ``learnloop xapi
-create-credential``. Ralph 5.1.0 (file backend, Basic auth) runs from ``scripts/ralph.sh`` in a
-fresh state directory. Statements are valid xAPI 1.0.3 shaped as Moodle's logstore_xapi sends
+create-credential``. Ralph 5.1.0 (file backend, Basic auth) runs from ``scripts/ralph.sh``, a
+fresh one with an empty store for every row: its file backend reads the whole file before each
+write, so a store filled by earlier rows would slow it down and flatter LearnLoop. (Its warm-up
+requests go to that fresh Ralph, and the store is emptied again before timing starts.)
+Statements are valid xAPI 1.0.3 shaped as Moodle's logstore_xapi sends
 them (account actor, verb, activity object with definition, context, timestamp), each with its
 own id; every row posts the *same* request bodies to both systems, serialized up front so the
 client does as little as possible per request.
 
 Modes: ``single`` (one statement per POST) and ``batch`` (``--batch-size`` per POST), from
 ``C`` concurrent clients (threads, a ``requests.Session`` each). It prints a Markdown table:
-statements/s and p50/p95 latency per request as the client saw it, per (system, mode, C), and
-the RSS of LearnLoop's gunicorn workers (and of Ralph) before and after. ``--time-limit``
-bounds the whole run; everything started is stopped and the database dropped however it ends.
+statements/s and p50/p95 latency per request as the client saw it, per (system, mode, C); the
+CPU time the serving processes used per 100 statements (LearnLoop's gunicorn workers and its
+PostgreSQL backends; Ralph's one process), which other load on the machine hardly changes;
+and the RSS of LearnLoop's gunicorn workers before and after (and of each Ralph at its end).
+``--time-limit`` bounds the whole run; everything started is stopped and the database dropped
+however it ends.
+
+``--soak N`` instead posts N statements to LearnLoop alone, in batches, and samples the RSS of
+its gunicorn workers as they go in (:mod:`bench.xapi_soak`): is memory flat over a million?
 """
 
 from __future__ import annotations
@@ -31,11 +40,13 @@ import tempfile
 import threading
 import time
 import uuid
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import requests
 
 from bench.client import Platform
@@ -43,6 +54,7 @@ from bench.launch import serve_learnloop, start_learnloop
 from bench.report import ms, percentile
 from bench.servers import REPO, free_port, learnloop_cli
 from bench.servers import throwaway_database as database
+from bench.xapi_soak import cpu_seconds, rss_mib, run_soak
 
 SYSTEMS = ("learnloop", "ralph")
 MODES = ("single", "batch")
@@ -68,9 +80,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--modes", default=",".join(MODES), help="subset of single,batch")
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="learnloop_bench_xapi", help="created, dropped")
-    parser.add_argument("--time-limit", type=float, default=300.0, help="seconds for the run")
+    parser.add_argument("--time-limit", type=float, help="seconds for the run (300; soak 3600)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--soak", type=int, metavar="N", help="post N statements, sample RSS")
+    parser.add_argument("--soak-concurrency", type=int, default=4, help="clients in the soak")
+    parser.add_argument("--soak-samples", type=int, default=20, help="RSS samples in the soak")
     args = parser.parse_args(argv)
+    if args.time_limit is None:
+        args.time_limit = 3600.0 if args.soak else 300.0
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
     args.systems = [s for s in args.systems.split(",") if s]
     args.modes = [m for m in args.modes.split(",") if m]
@@ -184,6 +201,22 @@ class System:
     endpoint: str  # …/statements
     auth: tuple[str, str]
     pids: list[int]  # processes whose RSS we report
+    store: Path | None = None  # Ralph's statements file
+    database: tuple[str, str] | None = None  # LearnLoop's: (server URL, database name)
+
+    def server_pids(self) -> list[int]:
+        """Every process that serves it: Ralph; LearnLoop's workers and PostgreSQL backends."""
+        if self.database is None:
+            return self.pids
+        server, name = self.database
+        with psycopg.connect(server.replace("+psycopg", "") + "/postgres") as admin:
+            found = admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name])
+            return self.pids + [pid for (pid,) in found]
+
+    def empty_store(self) -> None:
+        """Ralph: forget every statement (it opens its file afresh for each request)."""
+        if self.store is not None and self.store.exists():
+            self.store.write_bytes(b"")
 
 
 def start_learnloop_xapi(args: argparse.Namespace, stack: ExitStack, workdir: Path) -> System:
@@ -196,20 +229,29 @@ def start_learnloop_xapi(args: argparse.Namespace, stack: ExitStack, workdir: Pa
         learnloop_cli(env, "xapi", "create-credential", *tenant, "--label", "bench")
     )
     workers = _children(server.process.pid)
-    return System(
-        "learnloop", server.url + "/xapi/statements", (created["key"], created["secret"]), workers
-    )
+    credential = (created["key"], created["secret"])
+    where = (args.postgres, args.database)
+    return System("learnloop", server.url + "/xapi/statements", credential, workers, None, where)
 
 
-def start_ralph(stack: ExitStack, workdir: Path) -> System:
-    state, port = workdir / "ralph", free_port()
+@contextmanager
+def fresh_ralph(workdir: Path, name: str) -> Iterator[System]:
+    """A Ralph of its own, in a new state directory, stopped on the way out."""
+    state, port = workdir / name, free_port()
     script = ["bash", str(REPO / "scripts" / "ralph.sh")]
-    stop = [*script, "stop", str(state)]
-    stack.callback(lambda: subprocess.run(stop, check=False, timeout=60))
-    subprocess.run([*script, "start", str(port), str(state)], check=True, timeout=900)
-    pid = int((state / "ralph.pid").read_text())
-    url = f"http://127.0.0.1:{port}/xAPI/statements"
-    return System("ralph", url, (RALPH_USER, RALPH_PASSWORD), [pid])
+    try:
+        started = subprocess.run(
+            [*script, "start", str(port), str(state)], timeout=900, capture_output=True, text=True
+        )
+        if started.returncode != 0:
+            raise RuntimeError(f"Ralph did not start:\n{started.stdout}\n{started.stderr}")
+        pid = int((state / "ralph.pid").read_text())
+        url = f"http://127.0.0.1:{port}/xAPI/statements"
+        yield System(
+            "ralph", url, (RALPH_USER, RALPH_PASSWORD), [pid], state / "data" / "fs_lrs.jsonl"
+        )
+    finally:
+        subprocess.run([*script, "stop", str(state)], check=False, timeout=60)
 
 
 def _children(pid: int) -> list[int]:
@@ -222,18 +264,6 @@ def _children(pid: int) -> list[int]:
             return sorted(found)
         time.sleep(0.1)
     return sorted(found)
-
-
-def rss_mib(pids: list[int]) -> list[float]:
-    sizes = []
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    sizes.append(round(int(line.split()[1]) / 1024, 1))
-        except OSError:
-            sizes.append(float("nan"))
-    return sizes
 
 
 # --- the measurement --------------------------------------------------------------------------
@@ -251,6 +281,7 @@ class Row:
     statements_per_s: float
     p50_ms: float
     p95_ms: float
+    cpu_ms_per_100: float  # CPU time of the serving processes, per 100 statements stored
     first_error: str = ""
 
 
@@ -295,48 +326,73 @@ def post_all(
     )
 
 
-def measure(args: argparse.Namespace, systems: dict[str, System], deadline: float) -> list[Row]:
+def measure(
+    args: argparse.Namespace, learnloop: System | None, workdir: Path, deadline: float
+) -> tuple[list[Row], dict[str, list[float]]]:
+    """Every (mode, C) row for each system; and Ralph's RSS at the end of each of its rows."""
     made = Statements()
-    rows = []
+    rows, ralph_rss = [], []
     for mode in args.modes:
         per_request = 1 if mode == "single" else args.batch_size
         warm = made.bodies(args.warmup, per_request)
-        for system in systems.values():
-            post_all(system, warm, 1, deadline)
+        if learnloop is not None:
+            post_all(learnloop, warm, 1, deadline)
         for concurrency in args.concurrency:
             count = args.singles if mode == "single" else args.batches
             bodies = made.bodies(count, per_request)
-            for system in systems.values():  # the same bodies to each system
-                seconds, latencies, errors = post_all(system, bodies, concurrency, deadline)
-                ok = (len(latencies) - len(errors)) * per_request
-                row = Row(
-                    system=system.name,
-                    mode=mode,
-                    concurrency=concurrency,
-                    requests=len(latencies),
-                    statements=ok,
-                    errors=len(errors),
-                    seconds=round(seconds, 2),
-                    statements_per_s=round(ok / seconds, 1) if seconds > 0 else 0.0,
-                    p50_ms=ms(percentile(latencies, 50)),
-                    p95_ms=ms(percentile(latencies, 95)),
-                    first_error=errors[0] if errors else "",
-                )
-                rows.append(row)
-                print(
-                    f"{row.system} {row.mode} C={row.concurrency}: {row.statements_per_s}/s, "
-                    f"p50 {row.p50_ms} p95 {row.p95_ms} ms, {row.requests} requests, "
-                    f"{row.errors} errors",
-                    file=sys.stderr,
-                    flush=True,
-                )
-    return rows
+            for name in args.systems:  # the same bodies to each system
+                row = (mode, concurrency, per_request)
+                if name == "learnloop" and learnloop is not None:
+                    rows.append(run_row(learnloop, row, bodies, deadline))
+                    continue
+                with fresh_ralph(workdir, f"ralph-{mode}-{concurrency}") as ralph:
+                    post_all(ralph, warm, 1, deadline)
+                    ralph.empty_store()
+                    rows.append(run_row(ralph, row, bodies, deadline))
+                    ralph_rss += rss_mib(ralph.pids)
+    return rows, {"ralph": ralph_rss} if ralph_rss else {}
+
+
+def run_row(
+    system: System, row_of: tuple[str, int, int], bodies: list[bytes], deadline: float
+) -> Row:
+    """POST ``bodies`` to ``system`` as one row: (mode, C, statements per request)."""
+    mode, concurrency, per_request = row_of
+    serving = system.server_pids()
+    cpu_before = cpu_seconds(serving)
+    seconds, latencies, errors = post_all(system, bodies, concurrency, deadline)
+    used = zip(cpu_seconds(serving), cpu_before, strict=True)
+    cpu = sum(max(0.0, after - before) for after, before in used)  # a pid may have gone
+    ok = (len(latencies) - len(errors)) * per_request
+    row = Row(
+        system=system.name,
+        mode=mode,
+        concurrency=concurrency,
+        requests=len(latencies),
+        statements=ok,
+        errors=len(errors),
+        seconds=round(seconds, 2),
+        statements_per_s=round(ok / seconds, 1) if seconds > 0 else 0.0,
+        p50_ms=ms(percentile(latencies, 50)),
+        p95_ms=ms(percentile(latencies, 95)),
+        cpu_ms_per_100=round(cpu * 1000 / ok * 100, 1) if ok else 0.0,
+        first_error=errors[0] if errors else "",
+    )
+    print(
+        f"{row.system} {row.mode} C={row.concurrency}: {row.statements_per_s}/s, "
+        f"p50 {row.p50_ms} p95 {row.p95_ms} ms, {row.cpu_ms_per_100} CPU ms per 100, "
+        f"{row.requests} requests, {row.errors} errors",
+        file=sys.stderr,
+        flush=True,
+    )
+    return row
 
 
 def report(
     args: argparse.Namespace,
     rows: list[Row],
     memory: dict[str, tuple[list[float], list[float]]],
+    ralph_rss: dict[str, list[float]],
     load: tuple[float, float],
 ) -> None:
     print(
@@ -347,24 +403,32 @@ def report(
         "requests per system and mode\n"
     )
     print(
-        "| mode | C | system | statements/s | p50 / request | p95 / request | requests | errors |"
+        "| mode | C | system | statements/s | p50 / request | p95 / request "
+        "| server CPU per 100 statements | requests | errors |"
     )
-    print("|---|--:|---|--:|--:|--:|--:|--:|")
+    print("|---|--:|---|--:|--:|--:|--:|--:|--:|")
     for r in rows:
         print(
             f"| {r.mode} | {r.concurrency} | {r.system} | {r.statements_per_s:.1f} | "
-            f"{r.p50_ms:.1f} ms | {r.p95_ms:.1f} ms | {r.requests} | {r.errors} |"
+            f"{r.p50_ms:.1f} ms | {r.p95_ms:.1f} ms | {r.cpu_ms_per_100:.1f} ms | "
+            f"{r.requests} | {r.errors} |"
         )
     by_key = {(r.system, r.mode, r.concurrency): r for r in rows}
     print()
     for mode in args.modes:
         for c in args.concurrency:
             ll, ralph = by_key.get(("learnloop", mode, c)), by_key.get(("ralph", mode, c))
-            if ll and ralph and ralph.statements_per_s:
+            if ll and ralph and ralph.statements_per_s and ll.cpu_ms_per_100:
                 ratio = ll.statements_per_s / ralph.statements_per_s
-                print(f"- {mode} C={c}: LearnLoop {ratio:.1f}× Ralph's statements/s")
+                cpu = ralph.cpu_ms_per_100 / ll.cpu_ms_per_100
+                print(
+                    f"- {mode} C={c}: LearnLoop {ratio:.1f}× Ralph's statements/s; "
+                    f"Ralph uses {cpu:.1f}× LearnLoop's server CPU per statement"
+                )
     for name, (before, after) in memory.items():
         print(f"- {name} RSS (MiB) before {before}, after {after}")
+    for name, after in ralph_rss.items():
+        print(f"- {name} RSS (MiB) at the end of each of its rows (a fresh Ralph each): {after}")
     expected = {"single": args.singles, "batch": args.batches}
     for r in rows:
         if r.requests < expected[r.mode]:
@@ -380,18 +444,36 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-xapi-")))
-        systems: dict[str, System] = {}
-        if "learnloop" in args.systems:
-            systems["learnloop"] = start_learnloop_xapi(args, stack, workdir)
-        if "ralph" in args.systems:
-            systems["ralph"] = start_ralph(stack, workdir)
-        before = {s.name: rss_mib(s.pids) for s in systems.values()}
-        rows = measure(args, systems, deadline)
-        memory = {s.name: (before[s.name], rss_mib(s.pids)) for s in systems.values()}
-    report(args, rows, memory, (load_before, os.getloadavg()[0]))
+        learnloop = None
+        if "learnloop" in args.systems or args.soak:
+            learnloop = start_learnloop_xapi(args, stack, workdir)
+        if args.soak:
+            assert learnloop is not None
+            return soak(args, learnloop, deadline, load_before)
+        before = rss_mib(learnloop.pids) if learnloop else []
+        rows, ralph_rss = measure(args, learnloop, workdir, deadline)
+        memory = {"learnloop": (before, rss_mib(learnloop.pids))} if learnloop else {}
+    report(args, rows, memory, ralph_rss, (load_before, os.getloadavg()[0]))
     if args.json:
-        args.json.write_text(json.dumps({"rows": [asdict(r) for r in rows], "rss_mib": memory}))
+        results = {"rows": [asdict(r) for r in rows], "rss_mib": memory, "ralph_rss": ralph_rss}
+        args.json.write_text(json.dumps(results))
     return 1 if any(r.errors or not r.requests for r in rows) else 0
+
+
+def soak(args: argparse.Namespace, learnloop: System, deadline: float, load: float) -> int:
+    result = run_soak(
+        learnloop,
+        statements=args.soak,
+        batch_size=args.batch_size,
+        concurrency=args.soak_concurrency,
+        samples=args.soak_samples,
+        deadline=deadline,
+        make=Statements(),
+        load_before=load,
+    )
+    if args.json:
+        args.json.write_text(json.dumps(asdict(result)))
+    return 0 if result.errors == 0 and result.statements >= args.soak else 1
 
 
 if __name__ == "__main__":

@@ -2,26 +2,90 @@
 key belongs to once that is known.
 
 xapi/ records the keys and keeps the answers; *who* a key is (an LTI account, an e-mail) is
-decided by the identity side, which calls :func:`record_check` for keys never looked at and
+decided by the identity side, which calls :func:`record_checks` for keys never looked at and
 :func:`attach` when a person launches. An administrator's explicit mapping
 (:func:`map_explicitly`) beats both. Statements of an unknown actor are kept all the same.
+
+A key is *settled* once its row exists and has been looked up (``checked_at`` set): that never
+reverts, so each process may remember it (:class:`KnownKeys`, in ``app.extensions``). Then a
+batch whose actors are all settled, the usual case once a tenant's people have been seen, costs
+no query here: :func:`note` skips the insert, and :func:`unchecked` answers from memory for the
+statements this process has just recorded.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import bindparam, select, update
 
 from lti_tool.core.db import db, insert_new, utcnow
 from xapi.models import Actor, ActorMapping, Statement
 
 EXPLICIT = "explicit"
+Answer = tuple[int | None, str | None]  # (user id or None, how it matched or None)
 
 
-def note(tenant_id: int, keys: Iterable[str]) -> None:
-    """Remember actor keys not seen before in this tenant (unresolved for now)."""
+class KnownKeys:
+    """What one process knows about actor keys, bounded: the settled ``(tenant, key)`` pairs,
+    and the key of each statement it recorded lately (``None`` for no person, e.g. a Group).
+    The oldest entries go first when a bound is reached; forgetting only costs a query."""
+
+    def __init__(self, settled_limit: int = 100_000, recent_limit: int = 10_000) -> None:
+        self._lock = threading.Lock()
+        self._settled: dict[tuple[int, str], None] = {}
+        self._recent: dict[tuple[int, str], str | None] = {}
+        self._limits = (settled_limit, recent_limit)
+
+    def settled(self, tenant_id: int, key: str) -> bool:
+        return (tenant_id, key) in self._settled
+
+    def settle(self, tenant_id: int, keys: Iterable[str]) -> None:
+        with self._lock:
+            _add(self._settled, {(tenant_id, key): None for key in keys}, self._limits[0])
+
+    def remember(self, tenant_id: int, keys_by_statement: Mapping[str, str | None]) -> None:
+        entries = {(tenant_id, sid): key for sid, key in keys_by_statement.items()}
+        with self._lock:
+            _add(self._recent, entries, self._limits[1])
+
+    def keys_of(self, tenant_id: int, statement_ids: Collection[str]) -> set[str] | None:
+        """The person keys of these statements, or None unless this process recorded them all."""
+        found = [self._recent.get((tenant_id, sid), False) for sid in statement_ids]
+        if any(key is False for key in found):
+            return None
+        return {key for key in found if isinstance(key, str)}
+
+
+def _add(entries: dict[Any, Any], new: Mapping[Any, Any], limit: int) -> None:
+    entries.update(new)
+    while len(entries) > limit:
+        del entries[next(iter(entries))]
+
+
+def known_keys() -> KnownKeys:
+    """This app's (this process's) :class:`KnownKeys`."""
+    known = current_app.extensions.get("xapi.known_actor_keys")
+    if known is None:
+        known = current_app.extensions.setdefault("xapi.known_actor_keys", KnownKeys())
+    return known
+
+
+def note(tenant_id: int, keys_by_statement: Mapping[str, str | None]) -> None:
+    """Remember the person key of each newly stored statement (``None``: no person, e.g. a
+    Group), and give each key not seen before in this tenant a row (unresolved for now)."""
+    known = known_keys()
+    known.remember(tenant_id, keys_by_statement)
+    _add_rows(
+        tenant_id,
+        {key for key in keys_by_statement.values() if key and not known.settled(tenant_id, key)},
+    )
+
+
+def _add_rows(tenant_id: int, keys: Iterable[str]) -> None:
     rows = [{"tenant_id": tenant_id, "actor_key": key, "created_at": utcnow()} for key in keys]
     if rows:
         # Sorted, so that two workers lock the same keys in the same order (no deadlock).
@@ -33,23 +97,51 @@ def unchecked(tenant_id: int, statement_ids: Collection[str]) -> list[str]:
     """Keys of these statements' actors that nobody has tried to resolve yet."""
     if not statement_ids:
         return []
-    keys_of_batch = select(Statement.actor_key).where(
-        Statement.tenant_id == tenant_id, Statement.statement_id.in_(statement_ids)
+    known = known_keys()
+    keys = known.keys_of(tenant_id, statement_ids)
+    if keys is None:  # not recorded here (a job): the statements say which keys
+        which = Actor.actor_key.in_(
+            select(Statement.actor_key).where(
+                Statement.tenant_id == tenant_id, Statement.statement_id.in_(statement_ids)
+            )
+        )
+    else:  # recorded here: only the keys not known to be settled, by their unique index
+        pending = sorted(key for key in keys if not known.settled(tenant_id, key))
+        if not pending:
+            return []  # every actor already looked up: no query
+        which = Actor.actor_key.in_(pending)
+    found = db.session.execute(
+        select(Actor.actor_key, Actor.checked_at.is_not(None)).where(
+            Actor.tenant_id == tenant_id, which
+        )
     )
-    query = select(Actor.actor_key).where(
-        Actor.tenant_id == tenant_id,
-        Actor.checked_at.is_(None),
-        Actor.actor_key.in_(keys_of_batch),
-    )
-    return list(db.session.scalars(query.order_by(Actor.actor_key)))
+    state = {key: checked for key, checked in found}
+    known.settle(tenant_id, [key for key, checked in state.items() if checked])
+    return sorted(key for key, checked in state.items() if not checked)
 
 
-def record_check(tenant_id: int, key: str, user_id: int | None, matched_by: str | None) -> None:
-    """The answer for a key that was looked up (``user_id`` None: nobody known, for now)."""
+def record_checks(tenant_id: int, answers: Mapping[str, Answer]) -> None:
+    """The answers for keys that were looked up (user None: nobody known, for now), as one
+    statement over all of them. Call :meth:`KnownKeys.settle` for them once this is committed."""
+    if not answers:
+        return
+    now = utcnow()
+    values = [
+        {"key": key, "user": user_id, "how": how if user_id else None, "now": now}
+        for key, (user_id, how) in sorted(answers.items())
+    ]
+    table = Actor.__table__
     db.session.execute(
-        update(Actor)
-        .where(Actor.tenant_id == tenant_id, Actor.actor_key == key)
-        .values(user_id=user_id, matched_by=matched_by if user_id else None, checked_at=utcnow())
+        update(table)
+        .where(
+            table.c.tenant_id == tenant_id,
+            table.c.actor_key == bindparam("key"),
+            table.c.checked_at.is_(None),  # a launch or a mapping in between answered already
+        )
+        .values(
+            user_id=bindparam("user"), matched_by=bindparam("how"), checked_at=bindparam("now")
+        ),
+        values,
     )
 
 
@@ -94,7 +186,7 @@ def map_explicitly(tenant_id: int, key: str, user_id: int) -> None:
         mapping = ActorMapping(tenant_id=tenant_id, actor_key=key)
         db.session.add(mapping)
     mapping.user_id = user_id
-    note(tenant_id, [key])
+    _add_rows(tenant_id, [key])
     db.session.execute(
         update(Actor)
         .where(Actor.tenant_id == tenant_id, Actor.actor_key == key)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app
+from werkzeug.datastructures import Authorization
 
 from xapi import credentials
 from xapi.errors import Unauthorized
@@ -18,8 +19,9 @@ REALM = "LearnLoop xAPI"
 CHALLENGE = f'Basic realm="{REALM}"'
 
 
-def caller() -> credentials.Verified:
-    auth = request.authorization
+def caller(header: str | None) -> credentials.Verified:
+    """The credential the ``Authorization`` header (or its alternate-syntax form field) names."""
+    auth = Authorization.from_header(header)
     if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
         raise Unauthorized("Send the key and secret of an xAPI credential with HTTP Basic auth.")
     verified = credentials.verify(auth.username, auth.password)

@@ -6,17 +6,27 @@ The endpoint is the LRS's xAPI base (``https://lrs.example.org/xapi/``; statemen
 (1.0.3 Communication 4.0), are stored encrypted with the app's secret key
 (:func:`lti_tool.core.security.encrypt`): LearnLoop must send them, so a hash will not do.
 A disabled connection is neither pulled nor sent to; what is waiting for it stays waiting.
+
+Changing a connection (:func:`update`) keeps the key and secret that are left blank. A new
+endpoint drops a pull walk in progress (its ``more`` link points at the old address); the next
+pull starts again from the cursor, and what it reads twice is stored once. Turning ``send`` off
+leaves what waits for the LRS waiting, to go when it is turned on again. Deleting a connection
+(:func:`delete`) drops what still waits for it: those statements will not reach that LRS (the
+outbox keeps them for the other connections, then forgets them as usual). Resetting the pull
+cursor (:func:`reset_pull`) re-reads the LRS from a date, or from its beginning.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select
 
-from lti_tool.core.db import db
+from lti_tool.core.db import db, utcnow
 from lti_tool.core.security import decrypt, encrypt
 from xapi.models import Delivery, LrsConnection
 
@@ -53,16 +63,12 @@ class Overview:
 def create(tenant_id: int, data: ConnectionInput) -> LrsConnection:
     if not data.username or not data.password:
         raise InvalidConnection("username", "key (user name) and secret are both required")
-    if data.version not in VERSIONS:
-        raise InvalidConnection("version", f"the xAPI version must be one of {VERSIONS}")
-    if not (data.pull or data.send):
-        raise InvalidConnection("direction", "a connection pulls, sends, or both")
-    secret = json.dumps({"username": data.username, "password": data.password})
+    _check(data)
     connection = LrsConnection(
         tenant_id=tenant_id,
         label=data.label.strip()[:255],
         endpoint=normalized_endpoint(data.endpoint),
-        credentials=encrypt(secret.encode(), _PURPOSE),
+        credentials=_sealed(data.username, data.password),
         version=data.version,
         pull=data.pull,
         send=data.send,
@@ -71,6 +77,80 @@ def create(tenant_id: int, data: ConnectionInput) -> LrsConnection:
     db.session.add(connection)
     db.session.flush()
     return connection
+
+
+def update(tenant_id: int, connection_id: int, data: ConnectionInput) -> LrsConnection | None:
+    """Change one of the tenant's connections (see the module docstring); ``None`` if it has no
+    such one. A blank ``username`` or ``password`` keeps the current one."""
+    connection = get(tenant_id, connection_id)
+    if connection is None:
+        return None
+    _check(data)
+    endpoint = normalized_endpoint(data.endpoint)
+    if endpoint != connection.endpoint:
+        _forget_walk(connection)
+    username, password = credentials_of(connection)
+    connection.credentials = _sealed(data.username or username, data.password or password)
+    connection.endpoint = endpoint
+    connection.label = data.label.strip()[:255]
+    connection.version = data.version
+    connection.pull, connection.send = data.pull, data.send
+    db.session.flush()
+    return connection
+
+
+def delete(tenant_id: int, connection_id: int) -> int | None:
+    """Delete one of the tenant's connections, and what waits to be sent to it; how many
+    statements were waiting, or ``None`` if the tenant has no such connection."""
+    connection = get(tenant_id, connection_id)
+    if connection is None:
+        return None
+    dropped = waiting(connection_id)
+    # The foreign key cascades too; deleting here does not count on the database to enforce it.
+    db.session.execute(sql_delete(Delivery).where(Delivery.connection_id == connection_id))
+    db.session.delete(connection)
+    db.session.flush()
+    return dropped
+
+
+def reset_pull(tenant_id: int, connection_id: int, since: dt.datetime | None) -> bool:
+    """Pull again everything the LRS stored after ``since`` (``None``: from its beginning);
+    ``False`` if the tenant has no such connection. A future ``since`` is refused."""
+    connection = get(tenant_id, connection_id)
+    if connection is None:
+        return False
+    if since is not None and since > utcnow():
+        raise InvalidConnection("since", "the date to read from must not be in the future")
+    connection.pull_since = since
+    _forget_walk(connection)
+    connection.last_pull_error = None
+    db.session.flush()
+    return True
+
+
+def waiting(connection_id: int) -> int:
+    """How many of LearnLoop's statements still wait to be sent to this connection."""
+    query = select(func.count()).where(
+        Delivery.connection_id == connection_id, Delivery.delivered_at.is_(None)
+    )
+    return db.session.scalar(query) or 0
+
+
+def _check(data: ConnectionInput) -> None:
+    if data.version not in VERSIONS:
+        raise InvalidConnection("version", f"the xAPI version must be one of {VERSIONS}")
+    if not (data.pull or data.send):
+        raise InvalidConnection("direction", "a connection pulls, sends, or both")
+
+
+def _sealed(username: str, password: str) -> str:
+    secret = json.dumps({"username": username, "password": password})
+    return encrypt(secret.encode(), _PURPOSE)
+
+
+def _forget_walk(connection: LrsConnection) -> None:
+    """Drop a walk through ``more`` pages in progress: the next pull starts from ``pull_since``."""
+    connection.pull_more = connection.walk_high = connection.walk_consistent = None
 
 
 def normalized_endpoint(url: str) -> str:

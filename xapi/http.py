@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Response, current_app, g, request
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from xapi import timestamps
@@ -39,13 +40,14 @@ _PREFLIGHT = {
 }
 
 
-def rules_from_header(*, required: bool = True) -> str | None:
-    """The rule set the request asks for; remembered for the response header.
+def rules_from_header(headers: Headers | None = None, *, required: bool = True) -> str | None:
+    """The rule set the request (or ``headers``, an alternate-syntax request's) asks for;
+    remembered for the response header.
 
     Not ``required`` (``/about``), a missing or unknown version is no error: the answer then
     names ``XAPI_VERSION_WHEN_MISSING``.
     """
-    value = request.headers.get(VERSION_HEADER)
+    value = (request.headers if headers is None else headers).get(VERSION_HEADER)
     if value is None and required:
         raise BadRequest(f"The {VERSION_HEADER} header is required (1.0.3 or 2.0.0).")
     try:

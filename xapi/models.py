@@ -14,6 +14,10 @@
   connector, with its cursor) and/or sends its own statements to; credentials encrypted.
 - ``OutboxStatement``: a statement LearnLoop said, written in the transaction of the event it
   tells of; ``Delivery``: getting one of them to one sending connection, with its retries.
+- ``Attachment``: the raw data of a statement attachment that arrived as a ``multipart/mixed``
+  part, once per (tenant, ``sha2``): statements name it by its hash (see :mod:`xapi.attachments`).
+- ``RelatedAgent``: an agent a statement involves besides its actor and object, for the GET
+  ``agent`` filter and ``related_agents`` (see :mod:`xapi.related`).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -165,3 +170,29 @@ class Delivery(Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Attachment(Base):
+    __tablename__ = "xapi_attachment"
+    __table_args__ = (UniqueConstraint("tenant_id", "sha2"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey(TENANT, ondelete="CASCADE"))
+    sha2: Mapped[str] = mapped_column(String(128))  # lower-case hex, as statements name it
+    content_type: Mapped[str] = mapped_column(Text)  # the contentType of the attachment
+    length: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RelatedAgent(Base):
+    __tablename__ = "xapi_related_agent"
+    __table_args__ = (Index(None, "tenant_id", "agent_key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey(TENANT, ondelete="CASCADE"))
+    statement_id: Mapped[str] = mapped_column(String(36))  # lower case, as in xapi_statement
+    agent_key: Mapped[str] = mapped_column(_KEY)
+    # False: a member of the actor's or object's Group, which the plain agent filter matches;
+    # True: anywhere else (context, SubStatement), which only related_agents=true matches.
+    related_only: Mapped[bool] = mapped_column(Boolean)

@@ -2,9 +2,8 @@
 statement values: unknown, mis-cased, repeated or ill-formed parameters are a 400 (XAPI-00012,
 XAPI-00150/00151, XAPI-00324/00325).
 
-Not supported yet, and refused with a 400 saying so rather than answered wrongly:
-``related_agents=true``, ``related_activities=true``, ``attachments=true`` and ``format`` other
-than ``exact``.
+What a query keeps is its :class:`~xapi.reading.Filters`; how the statements come back
+(``format``, ``attachments``) its :class:`Shape`, which a single statement has too.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 from xapi import jsonbody, keys, timestamps
 from xapi.errors import BadRequest
 from xapi.reading import Filters
+from xapi.result_formats import FORMATS
 from xapi.validation import formats
 from xapi.validation.errors import flatten
 from xapi.validation.schemas.agents import AgentSchema, GroupSchema
@@ -27,16 +27,22 @@ from xapi.validation.schemas.base import shared
 SINGLE = ("statementId", "voidedStatementId")
 FILTERS = ("agent", "verb", "activity", "registration", "since", "until")
 OPTIONS = ("limit", "ascending", "format", "attachments", "related_agents", "related_activities")
-ALTERNATE_SYNTAX = (
-    "The alternate request syntax (?method=) is not supported: send the real HTTP method, "
-    "with the headers as headers."
-)
+_BOOLEANS = ("ascending", "attachments", "related_agents", "related_activities")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How statements come back: their ``format``, and with their attachments' data or not."""
+
+    format: str = "exact"
+    attachments: bool = False
 
 
 @dataclass(frozen=True)
 class Single:
     statement_id: str  # lower case
     voided: bool  # asked by voidedStatementId
+    shape: Shape = Shape()
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,7 @@ class Query:
     filters: Filters
     ascending: bool
     limit: int
+    shape: Shape = Shape()
 
 
 def parse(args: MultiDict[str, str], page_size: int, max_page_size: int) -> Single | Query:
@@ -52,21 +59,21 @@ def parse(args: MultiDict[str, str], page_size: int, max_page_size: int) -> Sing
         return _single(values)
     options = _options(values)
     limit = int(values["limit"]) if "limit" in values else page_size
-    filters = {
+    filters: dict[str, Any] = {
         _FILTER_FIELDS.get(name, name): parse_filter(name, values[name])
         for name in FILTERS
         if name in values
     }
+    related = {name: options[name] for name in ("related_agents", "related_activities")}
     return Query(
-        filters=Filters(**filters),
+        filters=Filters(**filters, **related),
         ascending=options["ascending"],
         limit=min(limit or max_page_size, max_page_size),  # 0 asks for the server's maximum
+        shape=_shape(values, options),
     )
 
 
 def _single_values(args: MultiDict[str, str]) -> dict[str, str]:
-    if "method" in args:
-        raise BadRequest(ALTERNATE_SYNTAX)
     for name in args:
         if name not in (*SINGLE, *FILTERS, *OPTIONS):
             raise BadRequest(f"Unknown parameter {name!r} (names are case-sensitive).")
@@ -84,23 +91,20 @@ def _single(values: dict[str, str]) -> Single:
             f"statementId and voidedStatementId take no other parameters than format and "
             f"attachments (got {', '.join(sorted(extra))})."
         )
-    _options(values)
+    options = _options(values)
     name = "statementId" if "statementId" in values else "voidedStatementId"
-    return Single(_checked(name, values[name], formats.check_uuid).lower(), name != "statementId")
+    statement_id = _checked(name, values[name], formats.check_uuid).lower()
+    return Single(statement_id, name != "statementId", _shape(values, options))
+
+
+def _shape(values: dict[str, str], options: dict[str, Any]) -> Shape:
+    return Shape(values.get("format", "exact"), options["attachments"])
 
 
 def _options(values: dict[str, str]) -> dict[str, Any]:
-    booleans = {
-        name: _boolean(name, values.get(name, "false"))
-        for name in ("ascending", "attachments", "related_agents", "related_activities")
-    }
-    for name in ("attachments", "related_agents", "related_activities"):
-        if booleans[name]:
-            raise BadRequest(f"{name}=true is not supported by this listener yet.")
-    if values.get("format", "exact") != "exact":
-        raise BadRequest(
-            f"format={values['format']} is not supported by this listener yet; use exact."
-        )
+    booleans = {name: _boolean(name, values.get(name, "false")) for name in _BOOLEANS}
+    if values.get("format", "exact") not in FORMATS:
+        raise BadRequest(f"format must be one of {', '.join(FORMATS)} (names are case-sensitive).")
     if "limit" in values and not (values["limit"].isascii() and values["limit"].isdigit()):
         raise BadRequest("limit must be a whole number, 0 or more.")
     return booleans
@@ -116,8 +120,10 @@ def parse_filter(name: str, value: str) -> Any:
     """One filter parameter as its column value: an actor key, an indexed IRI, a UUID or instant."""
     if name == "agent":
         return _agent_key(value)
-    if name in ("verb", "activity"):
+    if name == "verb":
         return keys.indexed(_checked(name, value, formats.check_iri))
+    if name == "activity":  # xapi.reading also looks for it in the text of statements
+        return _checked(name, value, formats.check_iri)
     if name == "registration":
         return _checked(name, value, formats.check_uuid).lower()
     return timestamps.parse(_checked(name, value, formats.check_timestamp))

@@ -1,7 +1,8 @@
 """From an HTTP request body to validated statements: content type, strict JSON, our validator.
 
-Raw attachment data (``multipart/mixed``, 1.0.3 Communication 1.5.2) is not supported yet, so
-a JSON body's attachments each need a ``fileUrl`` (C1.5.1, XAPI-00129).
+In an ``application/json`` body every attachment needs a ``fileUrl`` (C1.5.1, XAPI-00129); raw
+attachment data travels in a ``multipart/mixed`` body, whose parts :mod:`xapi.attachments`
+reads and matches (it passes its statements part here ``with_parts``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from xapi.errors import BadRequest
 from xapi.validation import StatementInvalid, validate_statements
 from xapi.validation.errors import format_error
 
-MULTIPART_REFUSED = (
-    "Attachments with raw data (multipart/mixed) are not supported: send the statements as "
-    "application/json, with a fileUrl on every attachment."
+NEEDS_URL = (
+    "is required in an application/json body; send the attachment's data as a part of a "
+    "multipart/mixed body instead"
 )
 
 
@@ -26,13 +27,20 @@ class Body:
     batch: bool  # the body was an array (error paths start "statements[i].")
 
 
-def statements_in(mimetype: str, data: bytes, rules: str, *, single: bool = False) -> Body:
-    """The valid statements of a POST (one or an array) or PUT (``single``) body, or 400."""
-    if mimetype == "multipart/mixed":
-        raise BadRequest(MULTIPART_REFUSED)
+def statements_in(
+    mimetype: str, data: bytes, rules: str, *, single: bool = False, with_parts: bool = False
+) -> Body:
+    """The valid statements of a POST (one or an array) or PUT (``single``) body, or 400.
+
+    ``with_parts``: the statements part of a ``multipart/mixed`` body, whose attachments may
+    come without a ``fileUrl`` (the caller matches them with the parts).
+    """
     if mimetype != "application/json":
         shown = mimetype or "none"
-        raise BadRequest(f"Content-Type must be application/json (was {shown}).")
+        raise BadRequest(
+            f"Content-Type must be application/json, or multipart/mixed with attachments "
+            f"(was {shown})."
+        )
     try:
         parsed = jsonbody.loads(data)
     except jsonbody.BadJson as exc:
@@ -44,7 +52,7 @@ def statements_in(mimetype: str, data: bytes, rules: str, *, single: bool = Fals
     except StatementInvalid as exc:
         raise BadRequest(_summary(exc.errors), exc.errors) from exc
     batch = isinstance(parsed, list)
-    if errors := _attachments_without_url(statements, batch):
+    if not with_parts and (errors := _attachments_without_url(statements, batch)):
         raise BadRequest(_summary(errors), errors)
     return Body(statements, batch)
 
@@ -63,5 +71,5 @@ def _attachments_without_url(statements: list[dict[str, Any]], batch: bool) -> l
         for position, attachment in enumerate(statement.get("attachments", [])):
             if "fileUrl" not in attachment:
                 path = f"{prefix}attachments[{position}].fileUrl"
-                errors.append((path, "is required: " + MULTIPART_REFUSED))
+                errors.append((path, NEEDS_URL))
     return errors

@@ -15,14 +15,15 @@ already used by other content, the voiding of a voiding statement) is left out a
 - an id already stored is a no-op when the statement is the same by the spec's comparison
   (:mod:`xapi.comparison`), a :class:`~xapi.errors.Conflict` otherwise.
 
-Concurrency: rows go in with ``INSERT … ON CONFLICT DO NOTHING`` in id order, so two workers
-storing the same id at once both succeed, and the loser compares like any re-send; the common
-order means they cannot deadlock. (So within one request, which shares one ``stored``, rows
-are numbered in id order, not request order.)
+Concurrency: rows go in with one ``INSERT … ON CONFLICT DO NOTHING`` per request, in id order
+(:mod:`xapi.batch_insert`), so two workers storing the same id at once both succeed, and the
+loser compares like any re-send; the common order means they cannot deadlock. (So within one
+request, which shares one ``stored``, rows are numbered in id order, not request order.)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -30,8 +31,8 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from lti_tool.core.db import db, insert_new
-from xapi import actors, timestamps
+from lti_tool.core.db import db
+from xapi import actors, batch_insert, related, timestamps
 from xapi.comparison import canonical_text, same_statement
 from xapi.errors import BadRequest, Conflict, XapiError
 from xapi.jsonbody import dumps
@@ -90,20 +91,23 @@ def record(
 ) -> Recorded:
     """Store the (validated) statements of one request; see the module docstring."""
     stored = timestamps.stored_now()
+    shown = timestamps.format_stored(stored)
     rows = [
-        _prepare(statement, sender, stored, index, f"statements[{index}]" if batch else "")
+        _prepare(statement, sender, (stored, shown), index, f"statements[{index}]" if batch else "")
         for index, statement in enumerate(statements)
     ]
     # Two id-less statements with the same content and timestamp get the same derived id.
     unique = list({row.statement_id: row for row in reversed(rows)}.values())
     refused = _refuse(_voiding_of_voiding(sender.tenant_id, unique), all_or_nothing, BadRequest)
     unique = [row for row in unique if row not in refused]
-    inserted = _insert(unique)
+    inserted = batch_insert.insert(sender.tenant_id, [row.values for row in unique])
     earlier = [row for row in unique if row.statement_id not in inserted]
     refused.update(_refuse(_conflicts(sender.tenant_id, earlier), all_or_nothing, Conflict))
     new = [row for row in unique if row.statement_id in inserted]
-    _void_targets(sender.tenant_id, new)
-    actors.note(sender.tenant_id, {key for row in new if (key := _person_key(row.statement))})
+    # For GET's agent filter and related_agents (xapi.related: usually nothing to write).
+    related.index(sender.tenant_id, [(row.statement_id, row.statement) for row in new])
+    _void_targets(sender.tenant_id, new, inserted)
+    actors.note(sender.tenant_id, {row.statement_id: _person_key(row.statement) for row in new})
     return Recorded(
         [row.returned_id for row in rows],
         [row.statement_id for row in new],
@@ -122,13 +126,20 @@ def _refuse(
     return found
 
 
-def _prepare(statement: dict[str, Any], sender: Sender, stored: Any, index: int, path: str) -> _Row:
+def _prepare(
+    statement: dict[str, Any],
+    sender: Sender,
+    now: tuple[dt.datetime, str],  # ``stored``, and as we return it
+    index: int,
+    path: str,
+) -> _Row:
+    stored, shown = now
     sent_id = statement.get("id")
     returned_id = sent_id or _new_id(statement, sender)
     assigned: dict[str, Any] = {} if sent_id else {"id": returned_id}
     if "timestamp" not in statement:
-        assigned["timestamp"] = timestamps.format_stored(stored)
-    assigned["stored"] = timestamps.format_stored(stored)
+        assigned["timestamp"] = shown
+    assigned["stored"] = shown
     assigned["authority"] = sender.authority
     if "version" not in statement:
         assigned["version"] = sender.version
@@ -197,16 +208,6 @@ def _voiding_of_voiding(tenant_id: int, rows: list[_Row]) -> dict[_Row, tuple[st
     return {row: ("object.id", rule) for row in rows if row.values["voids_id"] in refused}
 
 
-def _insert(rows: list[_Row]) -> set[str]:
-    """Insert the rows whose ids are new; the ids that went in."""
-    if not rows:
-        return set()
-    values = sorted((row.values for row in rows), key=lambda v: v["statement_id"])
-    statement = insert_new(Statement, ["tenant_id", "statement_id"])
-    result = db.session.execute(statement.returning(Statement.statement_id), values)
-    return set(result.scalars())
-
-
 def _conflicts(tenant_id: int, rows: list[_Row]) -> dict[_Row, tuple[str, str]]:
     """Those of ``rows`` (ids already stored) whose stored statement is not the same one."""
     if not rows:
@@ -227,19 +228,15 @@ def _conflicts(tenant_id: int, rows: list[_Row]) -> dict[_Row, tuple[str, str]]:
     }
 
 
-def _void_targets(tenant_id: int, new: list[_Row]) -> None:
+def _void_targets(tenant_id: int, new: list[_Row], voided_before: dict[str, bool]) -> None:
     """Mark voided what the new voiding statements point to, and new statements that an
     earlier voiding statement already pointed to (it may arrive first: D2.3.2.s2.b5)."""
     targets = {row.values["voids_id"] for row in new if row.values["voids_id"]}
-    plain = [row.statement_id for row in new if not row.values["voids_id"]]
-    if plain:  # one index lookup per request; usually it finds nothing
-        targets.update(
-            db.session.scalars(
-                select(Statement.voids_id).where(
-                    Statement.tenant_id == tenant_id, Statement.voids_id.in_(plain)
-                )
-            )
-        )
+    targets.update(
+        row.statement_id
+        for row in new
+        if not row.values["voids_id"] and voided_before[row.statement_id]
+    )
     if targets:
         _mark_voided(tenant_id, Statement.statement_id.in_(targets))
 

@@ -1,23 +1,39 @@
 """The xAPI listener: ``/xapi/statements`` (PUT, POST, GET, HEAD) and ``/xapi/about``.
 
 Every request but ``/about`` and CORS preflight names its xAPI version and authenticates with
-a tenant's credential (:mod:`xapi.auth`); every answer is JSON, errors included.
+a tenant's credential (:mod:`xapi.auth`); every answer is JSON (errors included), or
+``multipart/mixed`` for statements with their attachments' data (:mod:`xapi.answers`).
+Statements may arrive with attachment data (:mod:`xapi.attachments`), and under xAPI 1.0.x in
+the alternate request syntax (:mod:`xapi.alternate`): the handlers read the request as a
+:class:`~xapi.alternate.Call`, whichever way it came.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from lti_tool.core.db import db
-from xapi import auth, credentials, events, http, paging, reading, schemas, store
+from xapi import (
+    alternate,
+    answers,
+    attachments,
+    auth,
+    credentials,
+    events,
+    http,
+    paging,
+    reading,
+    schemas,
+    store,
+)
 from xapi.errors import BadRequest, MethodNotAllowed, NotFound, Unauthorized, XapiError
-from xapi.jsonbody import dumps
-from xapi.params import ALTERNATE_SYNTAX, Query, Single, parse
-from xapi.validation import formats
+from xapi.params import Query, Single, parse
+from xapi.validation import RULES_2_0_0, formats
 
 bp = Blueprint("xapi", __name__, url_prefix="/xapi")
 log = logging.getLogger("learnloop.xapi")
@@ -34,9 +50,20 @@ def _version_and_caller() -> Response | None:
     if request.endpoint in _OPEN:
         http.rules_from_header(required=False)
         return None
-    http.rules_from_header()
-    g.xapi_caller = auth.caller()
+    call = g.xapi_call = _call()
+    if http.rules_from_header(call.headers) == RULES_2_0_0 and call.alternate:
+        raise BadRequest(alternate.REMOVED_IN_2_0)
+    g.xapi_caller = auth.caller(call.headers.get("Authorization"))
     return None
+
+
+def _call() -> alternate.Call:
+    """The request as sent, or the one the alternate syntax (xAPI 1.0.x only) stands for."""
+    if not alternate.asked(request):
+        return alternate.as_sent(request)
+    if http.rules_from_header(required=False) == RULES_2_0_0:
+        raise BadRequest(alternate.REMOVED_IN_2_0)
+    return alternate.unwrap(request, http.read_body())
 
 
 @bp.route("/about", methods=["GET", "HEAD", "OPTIONS"])
@@ -52,19 +79,22 @@ def statements() -> Response:
         "PUT": put_statement,
         "POST": post_statements,
     }
-    handler = handlers.get(request.method)
+    call: alternate.Call = g.xapi_call
+    handler = handlers.get(call.method)
     if handler is None:
-        raise MethodNotAllowed(f"{request.method} is not supported on statements.")
-    return handler()
+        raise MethodNotAllowed(f"{call.method} is not supported on statements.")
+    response = handler()
+    if call.alternate and call.method == "HEAD":
+        response.set_data(b"")  # a real HEAD loses its body on the way out; this one here
+    return response
 
 
 def post_statements() -> Response:
-    if request.args:
-        raise BadRequest(
-            ALTERNATE_SYNTAX if "method" in request.args else "POST takes no parameters."
-        )
-    body = schemas.statements_in(request.mimetype, http.read_body(), g.xapi_rules)
+    if g.xapi_call.args:
+        raise BadRequest("POST takes no parameters.")
+    body, parts = _statements_body(single=False)
     recorded = store.record(body.statements, _sender(), batch=body.batch)
+    attachments.keep(g.xapi_caller.tenant_id, body.statements, parts)
     db.session.commit()  # durable before the 200 goes out
     events.announce(g.xapi_caller.tenant_id, recorded.new_ids)
     return http.json_response(recorded.ids)
@@ -72,20 +102,34 @@ def post_statements() -> Response:
 
 def put_statement() -> Response:
     statement_id = _put_statement_id()
-    body = schemas.statements_in(request.mimetype, http.read_body(), g.xapi_rules, single=True)
+    body, parts = _statements_body(single=True)
     statement = body.statements[0]
     if str(statement.get("id", statement_id)).lower() != statement_id.lower():
         raise BadRequest("The statement's id differs from the statementId parameter.")
     statement.setdefault("id", statement_id)
     recorded = store.record([statement], _sender(), batch=False)
+    attachments.keep(g.xapi_caller.tenant_id, body.statements, parts)
     db.session.commit()
     events.announce(g.xapi_caller.tenant_id, recorded.new_ids)
     return Response(status=204)
 
 
+def _statements_body(*, single: bool) -> tuple[schemas.Body, dict[str, attachments.Part]]:
+    """The valid statements of a PUT or POST, and their attachments' data (multipart/mixed)."""
+    call: alternate.Call = g.xapi_call
+    data = call.content if call.content is not None else http.read_body()
+    if call.mimetype != "multipart/mixed":
+        return schemas.statements_in(call.mimetype, data, g.xapi_rules, single=single), {}
+    if call.alternate:
+        raise BadRequest("The alternate request syntax carries no attachment data.")
+    return attachments.statements_in(
+        call.headers["Content-Type"], data, g.xapi_rules, single=single
+    )
+
+
 def get_statements() -> Response:
     config = current_app.config
-    asked = parse(request.args, config["XAPI_PAGE_SIZE"], config["XAPI_MAX_PAGE_SIZE"])
+    asked = parse(g.xapi_call.args, config["XAPI_PAGE_SIZE"], config["XAPI_MAX_PAGE_SIZE"])
     if isinstance(asked, Single):
         return _one(asked)
     return _page(asked, after=None)
@@ -111,7 +155,8 @@ def _one(asked: Single) -> Response:
         which = "voided statement" if asked.voided else "statement (or it was voided)"
         raise NotFound(f"No such {which}.")
     g.xapi_latest_stored = found.stored
-    response = http.json_response(found.json)
+    tenant_id = g.xapi_caller.tenant_id
+    response = answers.statement(tenant_id, found.json, asked.shape, _language)
     response.last_modified = found.stored
     return response
 
@@ -122,17 +167,25 @@ def _page(query: Query, after: reading.Position | None) -> Response:
         tenant_id, query.filters, ascending=query.ascending, limit=query.limit, after=after
     )
     g.xapi_latest_stored = found.latest_stored
-    more_url = paging.more_url(tenant_id, query, found.next_after) if found.next_after else ""
-    body = '{"statements":[' + ",".join(found.statements) + '],"more":' + dumps(more_url) + "}"
-    return http.json_response(body)
+
+    def more(next_after: reading.Position | None) -> str:
+        return paging.more_url(tenant_id, query, next_after) if next_after else ""
+
+    response = answers.statement_result(tenant_id, found, query.shape, _language, more)
+    response.last_modified = found.latest_stored  # 2.0 §4.1.6.1: the latest stored returned
+    return response
+
+
+def _language(tags: Sequence[str]) -> str:
+    """The language of a map that ``Accept-Language`` prefers (format=canonical)."""
+    return request.accept_languages.best_match(tags) or tags[0]
 
 
 def _put_statement_id() -> str:
-    if "method" in request.args:
-        raise BadRequest(ALTERNATE_SYNTAX)
-    if set(request.args) != {"statementId"} or len(request.args.getlist("statementId")) > 1:
+    args = g.xapi_call.args
+    if set(args) != {"statementId"} or len(args.getlist("statementId")) > 1:
         raise BadRequest("PUT takes exactly one parameter: statementId.")
-    statement_id = request.args["statementId"]
+    statement_id = args["statementId"]
     if reason := formats.check_uuid(statement_id):
         raise BadRequest(f"statementId {reason}.", [("statementId", reason)])
     return statement_id

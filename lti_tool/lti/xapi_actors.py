@@ -11,7 +11,9 @@ is this package's business, so the matching lives here, within the tenant's regi
 - an administrator's explicit mapping comes first.
 
 It runs at two moments, both signals: after statements are recorded, for actor keys nobody has
-looked at yet; and at every launch, for keys of the launching person still waiting for them.
+looked at yet (a few queries per batch however many keys, and none once every actor of the
+batch is settled, see :mod:`xapi.actors`); and at every launch, for keys of the launching
+person still waiting for them.
 The launch is the hot path: a tenant with no unresolved actor costs it no query at all (a
 per-process flag, see :func:`_anything_waiting`), and otherwise one indexed lookup of this
 person's candidate keys.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import exists, func, select
@@ -29,29 +32,30 @@ from lti_tool.core import signals
 from lti_tool.core.cache import app_cache
 from lti_tool.core.db import commit_or_rollback, db
 from lti_tool.lti.models import Deployment, Registration, User
-from xapi import actors, keys
+from xapi import actors
+from xapi import keys as keys_module
 from xapi.models import Actor
 
 ACCOUNT, MBOX, MBOX_SHA1SUM = "account", "mbox", "mbox_sha1sum"
-# How long a worker trusts "this tenant has no unresolved actor". Statements recorded in this
-# process clear it at once; ones recorded by another worker (or a pull job) reach the launches
-# of this one within this delay. A key missed that way is attached at the person's next launch.
+# How long a worker trusts "this tenant has no unresolved actor". New actor keys looked up in
+# this process clear it at once; ones looked up by another worker (or a pull job) reach the
+# launches of this one within this delay. A key missed that way is attached at the person's
+# next launch.
 _WAITING_TTL = 30.0
 
 
-def resolve_new_actors(tenant_id: int, statement_ids: Sequence[str]) -> int:
-    """Match the never-looked-at actors of these statements; how many got a user."""
+def resolve_new_actors(tenant_id: int, statement_ids: Sequence[str]) -> dict[str, actors.Answer]:
+    """Match the never-looked-at actors of these statements: the answer for each (a user, or
+    nobody yet). A few queries however many keys; none when every actor is settled."""
     unchecked = actors.unchecked(tenant_id, statement_ids)
     if not unchecked:
-        return 0
+        return {}
     explicit = actors.explicit_users(tenant_id, unchecked)
-    matcher = _Matcher(_registration_of(tenant_id))
-    matched = 0
-    for key in unchecked:
-        user_id, how = (explicit[key], actors.EXPLICIT) if key in explicit else matcher.match(key)
-        actors.record_check(tenant_id, key, user_id, how)
-        matched += user_id is not None
-    return matched
+    answers: dict[str, actors.Answer] = {key: (explicit[key], actors.EXPLICIT) for key in explicit}
+    others = [key for key in unchecked if key not in explicit]
+    answers.update(_Matcher(_registration_of(tenant_id)).match_all(others))
+    actors.record_checks(tenant_id, answers)
+    return answers
 
 
 def attach_launching_user(tenant_id: int, user_id: int) -> int:
@@ -107,56 +111,89 @@ def user_in_tenant(tenant_id: int, sub: str) -> int | None:
 def _candidate_keys(issuer: str, sub: str, email: str | None) -> dict[str, str]:
     """The actor keys that would be this person (key → how it matches)."""
     site = issuer.rstrip("/")
-    found = {keys.account_key(url, sub): ACCOUNT for url in (site, site + "/")}
+    found = {keys_module.account_key(url, sub): ACCOUNT for url in (site, site + "/")}
     for address in {email, email.lower()} if email else ():
-        found[keys.mbox_key(address)] = MBOX
-        found[keys.mbox_sha1sum_key(address)] = MBOX_SHA1SUM
+        found[keys_module.mbox_key(address)] = MBOX
+        found[keys_module.mbox_sha1sum_key(address)] = MBOX_SHA1SUM
     return found
 
 
 class _Matcher:
-    """Matches actor keys to the users of one registration."""
+    """Matches actor keys to the users of one registration, a query per kind of key."""
 
-    def __init__(self, registration: Registration) -> None:
+    def __init__(self, registration: _Registration) -> None:
         self.registration = registration
-        self._by_email_sha1: dict[str, int | None] | None = None
 
-    def match(self, key: str) -> tuple[int | None, str | None]:
-        ifi, value, name = keys.parse(key)
-        user_id = None
-        if ifi == ACCOUNT and value.rstrip("/") == self.registration.issuer.rstrip("/"):
-            user_id = self._by_sub(name)
-        elif ifi == MBOX:
-            user_id = self._by_email(value.removeprefix("mailto:"))
-        elif ifi == MBOX_SHA1SUM:
-            user_id = self._email_sha1s().get(value)
-        return (user_id, ifi) if user_id is not None else (None, None)
+    def match_all(self, keys: Sequence[str]) -> dict[str, actors.Answer]:
+        parsed = {key: keys_module.parse(key) for key in keys}
+        site = self.registration.issuer.rstrip("/")
+        subs = {
+            key: name
+            for key, (ifi, home_page, name) in parsed.items()
+            if ifi == ACCOUNT and home_page.rstrip("/") == site
+        }
+        emails = {  # compared without case, as at launch
+            key: value.removeprefix("mailto:").lower()
+            for key, (ifi, value, _) in parsed.items()
+            if ifi == MBOX
+        }
+        hashed = {key: value for key, (ifi, value, _) in parsed.items() if ifi == MBOX_SHA1SUM}
+        by_sub = self._users_by_sub(set(subs.values()))
+        by_email = self._users_by_email(set(emails.values()))
+        by_sha1 = self._email_sha1s() if hashed else {}
+        answers: dict[str, actors.Answer] = {}
+        for key, (ifi, _, _) in parsed.items():
+            if key in subs:
+                user_id = by_sub.get(subs[key])
+            elif key in emails:
+                user_id = by_email.get(emails[key])
+            else:
+                user_id = by_sha1.get(hashed.get(key, ""))
+            answers[key] = (user_id, ifi) if user_id is not None else (None, None)
+        return answers
 
-    def _by_sub(self, sub: str) -> int | None:
-        return db.session.scalar(
-            select(User.id).where(User.registration_id == self.registration.id, User.sub == sub)
+    def _users_by_sub(self, subs: set[str]) -> dict[str, int]:
+        if not subs:
+            return {}
+        rows = db.session.execute(
+            select(User.sub, User.id).where(
+                User.registration_id == self.registration.id, User.sub.in_(subs)
+            )
         )
+        return {sub: user_id for sub, user_id in rows}
 
-    def _by_email(self, email: str) -> int | None:
-        found = _users_with_email(self.registration.id, email)
-        return found[0] if len(found) == 1 else None
+    def _users_by_email(self, addresses: set[str]) -> dict[str, int | None]:
+        """Lower-cased address → its one user; an address two people share is nobody's."""
+        if not addresses:
+            return {}
+        # lower(email) has no index: a scan of the registration's users. Only a batch with an
+        # mbox never looked up before gets here, never an ordinary launch.
+        rows = db.session.execute(
+            select(func.lower(User.email), User.id).where(
+                User.registration_id == self.registration.id,
+                func.lower(User.email).in_(addresses),
+            )
+        )
+        found: dict[str, int | None] = {}
+        for address, user_id in rows:
+            found[address] = user_id if address not in found else None
+        return found
 
     def _email_sha1s(self) -> dict[str, int | None]:
         """SHA-1 of ``mailto:<email>`` (as given, and lower-cased) → user; None if shared."""
-        if self._by_email_sha1 is None:
-            self._by_email_sha1 = {}
-            rows = db.session.execute(
-                select(User.id, User.email).where(
-                    User.registration_id == self.registration.id, User.email.is_not(None)
-                )
+        by_sha1: dict[str, int | None] = {}
+        rows = db.session.execute(
+            select(User.id, User.email).where(
+                User.registration_id == self.registration.id, User.email.is_not(None)
             )
-            for user_id, email in rows:
-                for address in {email, email.lower()}:
-                    digest = hashlib.sha1(f"mailto:{address}".encode(), usedforsecurity=False)
-                    known = self._by_email_sha1.setdefault(digest.hexdigest(), user_id)
-                    if known != user_id:
-                        self._by_email_sha1[digest.hexdigest()] = None
-        return self._by_email_sha1
+        )
+        for user_id, email in rows:
+            for address in {email, email.lower()}:
+                digest = hashlib.sha1(f"mailto:{address}".encode(), usedforsecurity=False)
+                known = by_sha1.setdefault(digest.hexdigest(), user_id)
+                if known != user_id:
+                    by_sha1[digest.hexdigest()] = None
+        return by_sha1
 
 
 def _users_with_email(registration_id: int, email: str | None) -> list[int]:
@@ -174,16 +211,28 @@ def _users_with_email(registration_id: int, email: str | None) -> list[int]:
     )
 
 
-def _registration_of(tenant_id: int) -> Registration:
-    deployment = db.session.get(Deployment, tenant_id)
-    assert deployment is not None, f"no tenant {tenant_id}"
-    return deployment.registration
+@dataclass(frozen=True)
+class _Registration:
+    id: int
+    issuer: str
+
+
+def _registration_of(tenant_id: int) -> _Registration:
+    row = db.session.execute(
+        select(Registration.id, Registration.issuer)
+        .join(Deployment, Deployment.registration_id == Registration.id)
+        .where(Deployment.id == tenant_id)
+    ).one_or_none()
+    assert row is not None, f"no tenant {tenant_id}"
+    return _Registration(row.id, row.issuer)
 
 
 def _on_statements_recorded(tenant_id: int, statement_ids: Sequence[str], **_: Any) -> None:
-    app_cache("xapi.actors_waiting", _WAITING_TTL).discard(tenant_id)  # new keys may wait now
     with commit_or_rollback():  # after the listener's commit: this is its own unit of work
-        resolve_new_actors(tenant_id, statement_ids)
+        answers = resolve_new_actors(tenant_id, statement_ids)
+    if answers:
+        app_cache("xapi.actors_waiting", _WAITING_TTL).discard(tenant_id)  # new keys may wait
+        actors.known_keys().settle(tenant_id, answers)  # committed: never looked up again
 
 
 def _on_user_launched(launch: Any, **_: Any) -> None:

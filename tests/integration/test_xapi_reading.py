@@ -164,10 +164,12 @@ def test_every_statements_response_says_how_far_it_is_consistent(lrs: Lrs) -> No
         {"agent": "not json"},
         {"agent": json.dumps({"mbox": "ada@example.edu"})},
         {"agent": json.dumps({"objectType": "Group", "member": [AGENT]})},  # no identifier
-        {"format": "ids"},  # not supported yet: said so, not answered wrongly
-        {"related_agents": "true"},
-        {"attachments": "true"},
-        {"method": "GET"},  # the alternate request syntax is not supported
+        {"format": "IDS"},  # values are case-sensitive too
+        {"format": "full"},
+        {"related_agents": "True"},
+        {"related_activities": "1"},
+        {"attachments": "yes"},
+        {"method": "GET"},  # the alternate request syntax is a POST
     ],
 )
 def test_a_bad_query_parameter_is_a_400_that_says_what_is_wrong(

@@ -173,11 +173,17 @@ class LanguageMap(XapiField):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dict:
         if not isinstance(value, dict):
             raise ValidationError('must be a language map, such as {"en-US": "completed"}')
+        if all(isinstance(text, str) and _is_tag(tag) for tag, text in value.items()):
+            return value  # the usual case, without building the error map
         errors = {tag: _language_map_entry_errors(tag, text) for tag, text in value.items()}
         errors = {tag: messages for tag, messages in errors.items() if messages}
         if errors:
             raise ValidationError(errors)
         return value
+
+
+def _is_tag(key: object) -> bool:
+    return isinstance(key, str) and formats.check_language_tag(key) is None
 
 
 def _language_map_entry_errors(tag: str, text: Any) -> list[str]:
@@ -194,6 +200,8 @@ class Extensions(XapiField):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Mapping:
         if not isinstance(value, dict):
             raise ValidationError("must be a JSON object whose keys are IRIs")
+        if all(isinstance(key, str) and formats.check_iri(key) is None for key in value):
+            return value
         reasons = {key: formats.check_iri(str(key)) for key in value}
         errors = {key: [f"key {reason}"] for key, reason in reasons.items() if reason}
         if errors:

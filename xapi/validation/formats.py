@@ -60,6 +60,9 @@ _DURATION = re.compile(
 )
 _WEEKS = re.compile(rf"P{_NUMBER}W")
 
+_VERSION_1_0 = re.compile(r"1\.0(?:\.\d+)?")
+_VERSION_1_OR_2 = re.compile(r"[12]\.0(?:\.\d+)?")
+
 IRI_EXAMPLE = '"https://example.com/some/path"'
 
 
@@ -164,13 +167,13 @@ def _only_last_part_has_a_fraction(match: re.Match[str]) -> bool:
 
 def check_version_1_0(value: str) -> str | None:
     """A statement ``version`` under 1.0.3: ``1.0`` or ``1.0.x`` (D2.4.10, XAPI-00101)."""
-    if re.fullmatch(r"1\.0(?:\.\d+)?", value):
+    if _VERSION_1_0.fullmatch(value):
         return None
     return 'must be "1.0" or "1.0.x" under xAPI 1.0.x, such as "1.0.3"'
 
 
 def check_version_2_0(value: str) -> str | None:
     """A statement ``version`` under 2.0: 1.0.x or 2.0.x (CTS v2_0 configs/version.js)."""
-    if re.fullmatch(r"[12]\.0(?:\.\d+)?", value):
+    if _VERSION_1_OR_2.fullmatch(value):
         return None
     return 'must be "1.0.x" or "2.0.x" under xAPI 2.0, such as "2.0.0"'

@@ -44,6 +44,7 @@ COMPONENT_LISTS: dict[str, tuple[str, ...]] = {
     "performance": ("steps",),
 }
 ALL_COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
+_INTERACTION_PARTS = ("correctResponsesPattern", *ALL_COMPONENT_LISTS)
 
 
 class InteractionComponentSchema(XapiSchema):
@@ -76,6 +77,8 @@ class DefinitionSchema(XapiSchema):
 
     @object_rule
     def _interaction_parts_fit_the_type(self, original: dict[str, Any]) -> None:
+        if not any(name in original for name in _INTERACTION_PARTS):
+            return  # most activities: not an interaction, nothing to check
         errors = _misplaced_interaction_parts(original)
         for name in ALL_COMPONENT_LISTS:
             if name not in errors:

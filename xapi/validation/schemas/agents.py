@@ -20,9 +20,8 @@ from xapi.validation.fields import (
     Nested,
     Sha1,
     Str,
-    XapiField,
 )
-from xapi.validation.schemas.base import XapiSchema, object_rule, shared
+from xapi.validation.schemas.base import OneSchemaOf, XapiSchema, object_rule
 
 IFIS = ("mbox", "mbox_sha1sum", "openid", "account")
 _IFI_NAMES = "mbox, mbox_sha1sum, openid or account"
@@ -91,17 +90,17 @@ class GroupSchema(_IdentifiedSchema):
             )
 
 
-class Actor(XapiField):
+class Actor(OneSchemaOf):
     """An Agent, or a Group when ``objectType`` is ``"Group"`` (D2.4.2)."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+    def schema_for(self, value: Any) -> type[XapiSchema]:
         if not isinstance(value, dict):
             raise ValidationError("must be a JSON object: an Agent or a Group")
         kind = value.get("objectType", "Agent")
         if kind == "Group":
-            return shared(GroupSchema).load(value)
+            return GroupSchema
         if kind == "Agent":
-            return shared(AgentSchema).load(value)
+            return AgentSchema
         raise ValidationError({"objectType": ['must be "Agent" or "Group" (exact case)']})
 
 

@@ -6,9 +6,6 @@ each tagged with the roles (``relevantTypes``) they played.  Under 1.0.x they ar
 
 from __future__ import annotations
 
-from typing import Any
-
-from marshmallow import ValidationError
 from marshmallow.validate import Length
 
 from xapi.validation.fields import (
@@ -21,11 +18,10 @@ from xapi.validation.fields import (
     Nested,
     Str,
     Uuid,
-    XapiField,
 )
 from xapi.validation.schemas.activities import ActivitySchema
 from xapi.validation.schemas.agents import Actor, AgentSchema, GroupSchema
-from xapi.validation.schemas.base import XapiSchema, shared
+from xapi.validation.schemas.base import OneOrMany, XapiSchema
 from xapi.validation.schemas.statement_ref import StatementRefSchema
 
 _ONLY_IN_2_0 = (
@@ -34,23 +30,11 @@ _ONLY_IN_2_0 = (
 )
 
 
-class ActivityOrList(XapiField):
+class ActivityOrList(OneOrMany):
     """One Activity or an array of them (D2.4.6.2.s4, XAPI-00094)."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        if isinstance(value, dict):
-            return shared(ActivitySchema).load(value)
-        if not isinstance(value, list):
-            raise ValidationError("must be an Activity or an array of Activities")
-        errors: dict[int, Any] = {}
-        for index, activity in enumerate(value):
-            try:
-                shared(ActivitySchema).load(activity)
-            except ValidationError as error:
-                errors[index] = error.messages
-        if errors:
-            raise ValidationError(errors)
-        return value
+    item_schema = ActivitySchema
+    neither = "must be an Activity or an array of Activities"
 
 
 class ContextActivitiesSchema(XapiSchema):

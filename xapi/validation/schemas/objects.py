@@ -8,10 +8,9 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError
 
-from xapi.validation.fields import XapiField
 from xapi.validation.schemas.activities import ActivitySchema
 from xapi.validation.schemas.agents import IFIS, AgentSchema, GroupSchema
-from xapi.validation.schemas.base import shared
+from xapi.validation.schemas.base import OneSchemaOf
 from xapi.validation.schemas.statement_ref import StatementRefSchema
 
 OBJECT_TYPES = ("Activity", "Agent", "Group", "StatementRef", "SubStatement")
@@ -31,7 +30,7 @@ def object_type(statement_object: dict[str, Any]) -> Any:
     return statement_object.get("objectType", "Activity")
 
 
-class StatementObject(XapiField):
+class StatementObject(OneSchemaOf):
     """The object field; ``substatement`` is the SubStatement schema, or None where a
     SubStatement may not appear (inside another SubStatement, XAPI-00071)."""
 
@@ -39,12 +38,9 @@ class StatementObject(XapiField):
         super().__init__(**kwargs)
         self.substatement = substatement
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+    def schema_for(self, value: Any) -> type[Schema]:
         if not isinstance(value, dict):
             raise ValidationError(f"must be a JSON object: one of {', '.join(OBJECT_TYPES)}")
-        return shared(self._schema_for(value)).load(value)
-
-    def _schema_for(self, value: dict[str, Any]) -> type[Schema]:
         kind = object_type(value)
         if kind == "SubStatement" and self.substatement is None:
             raise _object_type_error(_NO_NESTING)
