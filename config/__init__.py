@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,
     # LTI: accepted clock skew on iat/nbf/exp (1EdTech Security Framework §5.1.3 allows leeway).
     "LTI_CLOCK_LEEWAY": 60,
+    # LTI Dynamic Registration (/lti/register): "open" = any platform that opens it with its
+    # registration token may register; "off" = only the operator registers platforms (by hand).
+    "DYNAMIC_REGISTRATION": "open",
     # How long an OIDC login (state + nonce) stays usable before the launch must arrive.
     "LTI_LOGIN_TTL": 600,
     # Session token carried by pages inside the LMS iframe (sliding; renewed on every page).
@@ -67,6 +70,15 @@ DEFAULTS: dict[str, Any] = {
     # Emitting: statements per POST to an LRS, and days a delivered statement stays in the outbox.
     "XAPI_DELIVERY_BATCH": 50,
     "XAPI_OUTBOX_KEEP_DAYS": 7,
+    # LTI Advantage services (AGS, NRPS): seconds LearnLoop waits for the platform to answer.
+    "LTI_SERVICE_HTTP_TIMEOUT": 20,
+    # A course's roster (NRPS) is synced at a launch when its last sync is older than this many
+    # seconds (0: only on an instructor's request); members per page asked for; pages at most.
+    "LTI_ROSTER_MAX_AGE": 24 * 3600,
+    "LTI_ROSTER_PAGE_SIZE": 100,
+    "LTI_ROSTER_MAX_PAGES": 500,
+    # Scores sent per claimed batch by the ``lti.deliver_scores`` job.
+    "LTI_SCORE_BATCH": 100,
     "BABEL_DEFAULT_LOCALE": "en",
     "LANGUAGES": ("en", "nl"),
 }
@@ -91,6 +103,11 @@ _INT_KEYS = {
     "XAPI_PULL_ATTEMPTS",
     "XAPI_DELIVERY_BATCH",
     "XAPI_OUTBOX_KEEP_DAYS",
+    "LTI_SERVICE_HTTP_TIMEOUT",
+    "LTI_ROSTER_MAX_AGE",
+    "LTI_ROSTER_PAGE_SIZE",
+    "LTI_ROSTER_MAX_PAGES",
+    "LTI_SCORE_BATCH",
 }
 
 

@@ -37,6 +37,9 @@ def celery_init_app(app: Flask) -> Celery:
             # xAPI: read the tenants' LRSs, and send them LearnLoop's own statements.
             "xapi-pull": {"task": "xapi.pull", "schedule": 300.0},
             "xapi-deliver": {"task": "xapi.deliver", "schedule": 30.0},
+            # LTI Advantage: scores waiting for the LMS, rosters asked for or due again.
+            "lti-deliver-scores": {"task": "lti.deliver_scores", "schedule": 30.0},
+            "lti-sync-rosters": {"task": "lti.sync_rosters", "schedule": 300.0},
         },
     )
     celery_app.set_default()

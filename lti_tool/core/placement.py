@@ -23,3 +23,6 @@ class Placeable:
     values: dict[str, Any] = field(default_factory=dict)  # the endpoint's arguments
     text: str = ""
     max_score: float | None = None  # graded items: the LMS gets a grade column of this maximum
+    # More LTI custom parameters for the placed link, e.g. a path's ``role`` so that a learner
+    # launching it is enrolled on that path.
+    custom: dict[str, str] = field(default_factory=dict)

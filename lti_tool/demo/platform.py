@@ -3,7 +3,8 @@
 The library is a set of abstract classes (its Django and FastAPI adapters are the model):
 
 - ``FlaskRequest``: the current request as the library reads it;
-- ``DemoPlatformConf``: the platform's one registration (LearnLoop) and its key;
+- ``DemoPlatformConf``: the platform's registration of one tool (LearnLoop registered by hand,
+  or a tool registered by Dynamic Registration: :mod:`.tools`) and the platform key;
 - ``FlaskOIDCLogin``: third-party initiated login (LTI Core 1.3 §5.1.1), which the library
   builds without ``lti_storage_target``; we add it when the course page offers platform storage;
 - ``FlaskMessageLaunch``: checks the tool's authentication request and answers with a signed
@@ -25,14 +26,16 @@ from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request, TRequest
 
-from lti_tool.demo import hints
+from lti_tool.demo import hints, links
 from lti_tool.demo.keys import PlatformKey
 from lti_tool.demo.people import COURSE, LOCALES, RESOURCE_LINK, Person, find_person
+from lti_tool.demo.tools import DemoTool, store
 
-CLIENT_ID = "learnloop-demo"
+CLIENT_ID = hints.HAND_REGISTERED
 DEPLOYMENT_ID = "demo-deployment"
 PRODUCT_FAMILY = "learnloop-demo"
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 _COURSE_OFFERING = "http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"
 EXTENSION = "learnloop.demo_lms"
 
@@ -62,6 +65,27 @@ def current_settings() -> DemoSettings:
         tool_url=current_app.config["DEMO_TOOL_URL"],
         key=current_app.extensions[EXTENSION],
     )
+
+
+def hand_registered_tool(settings: DemoSettings) -> DemoTool:
+    """LearnLoop as an LMS admin registers it by hand (``learnloop register`` on its side)."""
+    return DemoTool(
+        client_id=CLIENT_ID,
+        deployment_id=DEPLOYMENT_ID,
+        name="LearnLoop",
+        login_url=settings.tool_url + "/lti/login",
+        launch_url=settings.tool_launch_url,
+        jwks_url=settings.tool_url + "/lti/jwks.json",
+        redirect_uris=(settings.tool_launch_url,),
+    )
+
+
+def all_tools() -> list[DemoTool]:
+    return [hand_registered_tool(current_settings()), *store().all()]
+
+
+def find_tool(client_id: str | None) -> DemoTool | None:
+    return next((t for t in all_tools() if t.client_id == client_id), None)
 
 
 class FlaskRequest(Request):
@@ -95,17 +119,18 @@ class DemoRegistration(Registration):
 class DemoPlatformConf(LTI1P3PlatformConfAbstract):
     def init_platform_config(self, **kwargs: Any) -> None:
         self.settings: DemoSettings = kwargs["settings"]
+        self.tool: DemoTool = kwargs.get("tool") or hand_registered_tool(self.settings)
 
     def get_registration_by_params(self, **kwargs: Any) -> Registration:
-        settings = self.settings
+        settings, tool = self.settings, self.tool
         return (
             DemoRegistration(settings.key)
             .set_iss(settings.lms_url)
-            .set_client_id(CLIENT_ID)
-            .set_deployment_id(DEPLOYMENT_ID)
-            .set_oidc_login_url(settings.tool_url + "/lti/login")
-            .set_launch_url(settings.tool_launch_url)
-            .set_tool_key_set_url(settings.tool_url + "/lti/jwks.json")
+            .set_client_id(tool.client_id)
+            .set_deployment_id(tool.deployment_id)
+            .set_oidc_login_url(tool.login_url)
+            .set_launch_url(tool.launch_url)
+            .set_tool_key_set_url(tool.jwks_url)
         )
 
 
@@ -151,6 +176,7 @@ class FlaskMessageLaunch(LTIAdvantageMessageLaunchAbstract):
     def __init__(self, request: FlaskRequest, platform_config: DemoPlatformConf) -> None:
         super().__init__(request, platform_config)
         self.settings = platform_config.settings
+        self.tool = platform_config.tool
         self.person: Person | None = None
         self.choice: hints.LaunchChoice | None = None
 
@@ -165,14 +191,16 @@ class FlaskMessageLaunch(LTIAdvantageMessageLaunchAbstract):
             if preflight_response.get(name) != expected:
                 raise AuthRequestError(f"{name} must be {expected!r}")
         # The library takes any redirect_uri; a platform must only post to a registered one.
-        if preflight_response["redirect_uri"] != self.settings.tool_launch_url:
-            raise AuthRequestError("redirect_uri is not the tool's registered launch URL")
+        if preflight_response["redirect_uri"] not in self.tool.redirect_uris:
+            raise AuthRequestError("redirect_uri is not one of the tool's registered ones")
         try:
             self.choice = hints.read(
                 preflight_response.get("lti_message_hint", ""), self.settings.key.private_pem
             )
         except hints.BadHint as exc:
             raise AuthRequestError(str(exc)) from exc
+        if self.choice.tool != self.tool.client_id:
+            raise AuthRequestError("the launch was started for another tool")
         self.person = find_person(preflight_response.get("login_hint"))
         if self.person is None or self.person.key != self.choice.person:
             raise AuthRequestError("login_hint does not name the person this launch was for")
@@ -183,10 +211,35 @@ class FlaskMessageLaunch(LTIAdvantageMessageLaunchAbstract):
         self.set_user_data(
             person.sub, list(person.roles), full_name=person.name, email_address=person.email
         )
-        self.set_resource_link_claim(RESOURCE_LINK["id"], title=RESOURCE_LINK["title"])
         self.set_launch_context_claim(COURSE.id, [_COURSE_OFFERING], COURSE.title, COURSE.label)
-        self.set_custom_parameters_claim({"course_label": COURSE.label})
         self.set_extra_claims(self._extra_claims(person, choice))
+        if choice.deep_link:
+            self.set_extra_claims(self._deep_linking_claims(choice))
+            return
+        link = links.store().find(choice.link) if choice.link else None
+        if link is not None:
+            self.set_resource_link_claim(link.id, title=link.title)
+            self.set_custom_parameters_claim({"course_label": COURSE.label, **link.custom})
+        else:
+            self.set_resource_link_claim(RESOURCE_LINK["id"], title=RESOURCE_LINK["title"])
+            self.set_custom_parameters_claim({"course_label": COURSE.label})
+
+    def _deep_linking_claims(self, choice: hints.LaunchChoice) -> dict[str, Any]:
+        """LTI DL 2.0 §4.4: the request an instructor's "Add an item" sends."""
+        return {
+            CLAIM + "message_type": "LtiDeepLinkingRequest",
+            DL_CLAIM + "deep_linking_settings": {
+                "deep_link_return_url": self.settings.lms_url + "/deep-linking/return",
+                "accept_types": ["ltiResourceLink"],
+                "accept_presentation_document_targets": ["iframe", "window"],
+                "accept_multiple": True,
+                "accept_lineitem": True,
+                "auto_create": True,
+                "title": COURSE.title,
+                # Opaque to the tool; it comes back so the return is tied to this request.
+                "data": hints.issue(choice, self.settings.key.private_pem),
+            },
+        }
 
     def _extra_claims(self, person: Person, choice: hints.LaunchChoice) -> dict[str, Any]:
         locale = choice.locale if choice.locale in LOCALES else "en"

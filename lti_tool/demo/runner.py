@@ -74,6 +74,7 @@ def _announce(echo: Echo, lms_url: str, tool_url: str, database_url: str) -> Non
     echo(f"LearnLoop demo LMS: open {lms_url}/ in your browser")
     echo(f"LearnLoop runs at {tool_url}, registered with the demo LMS as")
     echo(f"  issuer {lms_url}, client_id {CLIENT_ID}, deployment_id {DEPLOYMENT_ID}")
+    echo(f"Try LTI Dynamic Registration from the demo LMS's {lms_url}/admin/tools page")
     echo(f"Database: {make_url(database_url).render_as_string(hide_password=True)}")
     echo("Press Ctrl-C to stop.")
 

@@ -1,5 +1,5 @@
-"""Getting LearnLoop ready for the demo LMS: schema, signing keys, and the registration an
-LMS admin would otherwise make with ``learnloop register``."""
+"""Getting LearnLoop ready for the demo LMS: schema, signing keys, the registration an LMS
+admin would otherwise make with ``learnloop register``, and the example role paths."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from lti_tool.demo.platform import CLIENT_ID, DEPLOYMENT_ID
 from lti_tool.lti.keys import ensure_keys
 from lti_tool.lti.models import Registration
 from lti_tool.lti.registrations import RegistrationInput, register
+from lti_tool.paths import examples
 
 
 def registration_input(lms_url: str) -> RegistrationInput:
@@ -30,10 +31,19 @@ def register_demo_lms(lms_url: str) -> Registration:
     return registration
 
 
+def install_example_paths(lms_url: str) -> None:
+    """The three example role paths (EN and NL) in the demo course's tenant, their evidence
+    rules naming the demo LMS's activities. Idempotent; flushes."""
+    registration = register_demo_lms(lms_url)
+    for deployment in registration.deployments:
+        examples.install(deployment.id, lms_url=lms_url)
+
+
 def prepare_tool(app: Flask, lms_url: str) -> None:
-    """Migrate the database, make sure the tool has keys, register the demo LMS; commit."""
+    """Migrate the database, make sure the tool has keys, register the demo LMS with the
+    example role paths; commit."""
     with app.app_context():
         migrate.upgrade()
         with commit_or_rollback():
             ensure_keys()
-            register_demo_lms(lms_url)
+            install_example_paths(lms_url)

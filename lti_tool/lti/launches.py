@@ -18,6 +18,8 @@ from lti_tool.lti.registrations import DeploymentInfo, RegistrationInfo
 from lti_tool.lti.roles import Landing, landing_for
 
 _DL_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+_AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+_NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ class Launch:
     locale: str | None = None
     return_url: str | None = None
     deep_linking_settings: dict[str, Any] | None = None
+    # LTI Advantage services offered with this launch, as sent (read by lti/services/endpoints).
+    ags_endpoint: Any = None
+    names_roles_service: Any = None
+    resource_link_title: str | None = None
 
 
 def record_launch(
@@ -71,6 +77,9 @@ def record_launch(
         locale=written.locale,
         return_url=(claims.get(CLAIM + "launch_presentation") or {}).get("return_url"),
         deep_linking_settings=claims.get(_DL_SETTINGS),
+        ags_endpoint=claims.get(_AGS_ENDPOINT),
+        names_roles_service=claims.get(_NRPS),
+        resource_link_title=(claims.get(CLAIM + "resource_link") or {}).get("title"),
     )
     signals.user_launched.send(launch)
     return launch

@@ -114,6 +114,8 @@ class DatabaseToolConf(ToolConfAbstract[_Params]):
         deployment = self.deployments.get((iss, client_id, deployment_id))
         if deployment is None:
             deployment = registrations.cached_with_deployment(iss, client_id, deployment_id)[1]
+        if deployment is None and (model := self.models.get((iss, client_id))):
+            deployment = registrations.learn_deployment(model, deployment_id)  # DR, e.g. Canvas
         if deployment is None:
             return None
         self.deployments[(iss, client_id, deployment_id)] = deployment

@@ -1,7 +1,8 @@
 """LTI data.
 
 - ``Registration``: one platform client, identified by (issuer, client_id). Canvas cloud uses one
-  issuer for every customer, so the pair is the key.
+  issuer for every customer, so the pair is the key. Made by hand (``learnloop register``, the
+  operator console) or by LTI Dynamic Registration (:mod:`lti_tool.lti.registration`).
 - ``Deployment``: (registration, deployment_id) — the **tenant**. Every domain row belongs to one.
 - ``ToolKey``: our RSA signing keys (next → active → retired), private halves encrypted at rest.
 - ``User``: (registration, LTI ``sub``) with what the platform shares about the person.
@@ -15,7 +16,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lti_tool.core.db import Base, UTCDateTime, utcnow
@@ -33,6 +34,15 @@ class Registration(Base):
     key_set_url: Mapped[str] = mapped_column(String(2048))
     # "moodle", "canvas", ... from the tool_platform claim; "generic" until a launch tells us.
     product_family: Mapped[str] = mapped_column(String(64), default="generic")
+    # "manual" (``learnloop register``, the operator console) or "dynamic" (LTI Dynamic
+    # Registration 1.0).
+    registered_via: Mapped[str] = mapped_column(
+        String(16), default="manual", server_default="manual"
+    )
+    # A manual registration accepts only the deployments it lists. Canvas's Dynamic Registration
+    # returns no deployment_id (notes/lti-advantage.md §3): such a registration accepts every
+    # deployment its platform signs a launch for, and records it at that first launch.
+    learns_deployments: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     deployments: Mapped[list[Deployment]] = relationship(back_populates="registration")
@@ -118,7 +128,10 @@ class Context(Base):
 
 
 class Membership(Base):
-    """A person in a course, with their LTI roles there (from launches; later also NRPS)."""
+    """A person in a course, with their LTI roles there, from launches and from the course roster
+    (NRPS, :mod:`lti_tool.lti.services.roster`). Someone the roster no longer lists has
+    ``left_at`` set; a later launch or roster listing makes them a member again.
+    """
 
     __tablename__ = "lti_membership"
     __table_args__ = (UniqueConstraint("context_id", "user_id"),)
@@ -131,6 +144,11 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), index=True)
     roles_json: Mapped[str] = mapped_column(Text, default="[]")
     last_launch_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # How we first learned of it: "launch" or "roster" (NRPS).
+    source: Mapped[str] = mapped_column(String(16), default="launch", server_default="launch")
+    roster_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    left_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    roles_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     context: Mapped[Context] = relationship()
     user: Mapped[User] = relationship()
@@ -142,6 +160,13 @@ class Membership(Base):
     @roles.setter
     def roles(self, value: list[str]) -> None:
         self.roles_json = json.dumps(sorted(set(value)))
+
+    @property
+    def has_left(self) -> bool:
+        """The roster stopped listing them, and they have not launched since."""
+        if self.left_at is None:
+            return False
+        return self.last_launch_at is None or self.last_launch_at < self.left_at
 
 
 class LoginState(Base):

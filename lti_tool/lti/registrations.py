@@ -1,14 +1,22 @@
-"""Registering platforms (manual path: CLI and, later, the admin form) and finding them again."""
+"""Registering platforms and finding them again.
+
+Registrations are made by hand (``learnloop register``, the operator console) or by LTI Dynamic
+Registration (:mod:`lti_tool.lti.registration`); all go through :func:`register`. A registration
+that *learns its deployments* (Canvas's Dynamic Registration returns no deployment_id) gets a
+deployment from the first valid launch that names it (:func:`learn_deployment`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, select, update
+from sqlalchemy.orm import selectinload
 
 from lti_tool.core.cache import app_cache
-from lti_tool.core.db import db
+from lti_tool.core.db import db, insert_new
 from lti_tool.lti.models import Deployment, Registration
 
 # Login and launch read the registration and deployment on every request; each worker keeps what
@@ -29,6 +37,7 @@ class RegistrationInfo:
     auth_token_url: str
     key_set_url: str
     product_family: str
+    learns_deployments: bool = False
 
     @classmethod
     def of(cls, model: Registration) -> RegistrationInfo:
@@ -40,6 +49,7 @@ class RegistrationInfo:
             auth_token_url=model.auth_token_url,
             key_set_url=model.key_set_url,
             product_family=model.product_family,
+            learns_deployments=bool(model.learns_deployments),
         )
 
 
@@ -94,19 +104,31 @@ class RegistrationInput:
     key_set_url: str
     deployment_ids: Sequence[str]
     product_family: str = "generic"
+    registered_via: str = "manual"  # or "dynamic"
+    # Only for a Dynamic Registration that returned no deployment_id (Canvas).
+    learns_deployments: bool = False
 
 
 def register(data: RegistrationInput) -> tuple[Registration, list[Deployment]]:
-    """Create or update a registration and add its deployments. Idempotent."""
+    """Create or update a registration and add its deployments. Idempotent.
+
+    Registering again never narrows what a registration accepts: once it learns deployments it
+    keeps doing so (its deployments so far stay valid either way).
+    """
     registration = find_registration(data.issuer, data.client_id)
     if registration is None:
-        registration = Registration(issuer=data.issuer, client_id=data.client_id)
+        registration = Registration(
+            issuer=data.issuer, client_id=data.client_id, registered_via=data.registered_via
+        )
         db.session.add(registration)
     registration.auth_login_url = data.auth_login_url
     registration.auth_token_url = data.auth_token_url
     registration.key_set_url = data.key_set_url
     if data.product_family != "generic" or not registration.product_family:
         registration.product_family = data.product_family
+    registration.learns_deployments = bool(
+        registration.learns_deployments or data.learns_deployments
+    )
     db.session.flush()
     deployments = [ensure_deployment(registration, dep) for dep in data.deployment_ids]
     forget_cached()
@@ -126,6 +148,32 @@ def ensure_deployment(registration: Registration, deployment_id: str) -> Deploym
         db.session.add(deployment)
         db.session.flush()
     return deployment
+
+
+def learn_deployment(registration: RegistrationInfo, deployment_id: Any) -> DeploymentInfo | None:
+    """The deployment a launch names, recorded now if its registration learns them.
+
+    ``None`` for a registration that accepts only the deployments it lists. Called once the
+    launch's signature is verified (the platform vouches for the deployment) and only when the
+    cached lookup missed, so a launch of a known deployment pays nothing for this. Written in
+    its own short transaction: the launch's rows are written on another connection
+    (``launch_rows``), which must see it.
+    """
+    if not registration.learns_deployments:
+        return None
+    if not isinstance(deployment_id, str) or not 0 < len(deployment_id) <= 255:
+        return None
+    key = {"registration_id": registration.id, "deployment_id": deployment_id}
+    table = Deployment.__table__
+    with db.engine.begin() as connection:
+        new_id = connection.execute(
+            insert_new(table, list(key)).values(key).returning(table.c.id)
+        ).scalar()
+        if new_id is None:  # a concurrent launch recorded it first
+            new_id = connection.execute(
+                select(table.c.id).where(*(table.c[k] == v for k, v in key.items()))
+            ).scalar_one()
+    return DeploymentInfo(int(new_id), deployment_id)
 
 
 def find_registration(issuer: str, client_id: str | None) -> Registration | None:
@@ -169,3 +217,9 @@ def find_tenant(issuer: str, client_id: str, deployment_id: str) -> int | None:
     registration = find_registration(issuer, client_id)
     deployment = find_deployment(registration, deployment_id) if registration else None
     return deployment.id if deployment else None
+
+
+def all_registrations() -> list[Registration]:
+    """Every registration with its deployments: the operator console's installation-wide list."""
+    query = select(Registration).options(selectinload(Registration.deployments))
+    return list(db.session.scalars(query.order_by(Registration.issuer, Registration.client_id)))

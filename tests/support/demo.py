@@ -37,13 +37,33 @@ class DemoServers:
         """The course page; with ``person`` it shows LearnLoop in an iframe, launched as them."""
         return f"{self.lms_url}/?{_choice_query(person, locale, storage)}"
 
-    def launch_url(self, person: str, *, locale: str = "en", storage: bool = False) -> str:
-        """The iframe's src: the demo LMS starts the OIDC login at the tool from here."""
-        return f"{self.lms_url}/launch?{_choice_query(person, locale, storage)}"
+    def launch_url(
+        self,
+        person: str,
+        *,
+        locale: str = "en",
+        storage: bool = False,
+        tool: str | None = None,
+        extra: dict[str, str] | None = None,
+    ) -> str:
+        """The iframe's src: the demo LMS starts the OIDC login at the tool from here.
+
+        ``tool``: the client_id of a tool registered by Dynamic Registration (default: LearnLoop
+        as registered by hand). ``extra``: ``{"deep_link": "1"}`` for a Deep Linking request,
+        ``{"link": id}`` to open a link placed by Deep Linking."""
+        query = _choice_query(person, locale, storage, tool, extra)
+        return f"{self.lms_url}/launch?{query}"
 
 
-def _choice_query(person: str | None, locale: str, storage: bool) -> str:
-    query = {"as": person, "lang": locale, "storage": "1" if storage else None}
+def _choice_query(
+    person: str | None,
+    locale: str,
+    storage: bool,
+    tool: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> str:
+    query = {"as": person, "lang": locale, "storage": "1" if storage else None, "tool": tool}
+    query.update(extra or {})
     return urlencode({k: v for k, v in query.items() if v})
 
 
@@ -105,9 +125,12 @@ def authorize(
     *,
     locale: str = "en",
     storage: bool = False,
+    tool: str | None = None,
+    extra: dict[str, str] | None = None,
 ) -> PageForm:
     """Run the OIDC login up to the demo LMS's auto-post form (``id_token`` and ``state``)."""
-    response = session.get(servers.launch_url(person, locale=locale, storage=storage))
+    url = servers.launch_url(person, locale=locale, storage=storage, tool=tool, extra=extra)
+    response = session.get(url)
     page = parse_page(response.text, response.url)
     if page.auth_url:  # platform storage: the tool's page would put_data, then go on (no JS here)
         response = session.get(urljoin(response.url, page.auth_url))
@@ -124,7 +147,42 @@ def open_learnloop(
     *,
     locale: str = "en",
     storage: bool = False,
+    tool: str | None = None,
+    extra: dict[str, str] | None = None,
 ) -> requests.Response:
     """A whole launch; returns the landing page LearnLoop sends the person to."""
-    form = authorize(session, servers, person, locale=locale, storage=storage)
+    form = authorize(
+        session, servers, person, locale=locale, storage=storage, tool=tool, extra=extra
+    )
+    return session.post(form.action, data=form.fields)
+
+
+class _FrameParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.src: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "iframe" and self.src is None:
+            self.src = dict(attrs).get("src")
+
+
+def register_by_dynamic_registration(
+    session: requests.Session, servers: DemoServers, *, names_deployment: bool = True
+) -> requests.Response:
+    """The demo LMS's admin registers LearnLoop by LTI Dynamic Registration: its page opens
+    LearnLoop's registration URL (here followed by hand, as the iframe would), the admin
+    confirms, LearnLoop registers. Returns LearnLoop's last page."""
+    query = {"url": servers.tool_url + "/lti/register"}
+    if names_deployment:
+        query["deployment"] = "1"
+    admin_page = session.get(f"{servers.lms_url}/admin/tools/register", params=query)
+    assert admin_page.status_code == 200, admin_page.text
+    frame = _FrameParser()
+    frame.feed(admin_page.text)
+    assert frame.src, admin_page.text
+    proposal = session.get(frame.src)
+    assert proposal.status_code == 200, proposal.text
+    form = parse_page(proposal.text, proposal.url).form
+    assert form is not None and "proposal" in form.fields, proposal.text
     return session.post(form.action, data=form.fields)

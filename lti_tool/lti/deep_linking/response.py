@@ -31,7 +31,7 @@ def content_item(item: Placeable, *, with_line_item: bool) -> dict[str, Any]:
         "type": "ltiResourceLink",
         "title": item.title,
         "url": current_app.config["BASE_URL"] + url_for("lti.launch"),
-        "custom": {ITEM_PARAMETER: item.key},
+        "custom": {**item.custom, ITEM_PARAMETER: item.key},
     }
     if item.text:
         content["text"] = item.text
