@@ -47,14 +47,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         xapi_statements,
     )
     from lti_tool.lti.deep_linking.views import bp as deep_linking_bp
+    from lti_tool.lti.registration.views import bp as registration_bp
+    from lti_tool.lti.services.views import bp as lti_services_bp
     from lti_tool.lti.views import bp as lti_bp
+    from lti_tool.operator.views import bp as operator_bp
+    from lti_tool.paths import tasks as paths_tasks  # noqa: F401  # paths jobs and receivers
+    from lti_tool.paths.views import bp as paths_bp  # also offers paths for Deep Linking
     from xapi import tasks as xapi_tasks  # noqa: F401  # registers the xAPI jobs
     from xapi import views as xapi_views
 
     app.register_blueprint(lti_bp)
+    app.register_blueprint(lti_services_bp)
     app.register_blueprint(deep_linking_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(operator_bp)
+    app.register_blueprint(paths_bp)
     xapi_views.init_app(app)
     app.context_processor(template_helpers)
     return app

@@ -1,4 +1,5 @@
-"""The ``learnloop`` command: serve, demo, db, register, keys, xapi (plus Flask's run/shell/routes)."""
+"""The ``learnloop`` command: serve, demo, db, register, operator, keys, xapi (plus Flask's
+run/shell/routes)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from lti_tool.core import migrate
 from lti_tool.core.db import commit_or_rollback
 from lti_tool.lti.registrations import find_tenant
 from lti_tool.lti.xapi_actors import user_in_tenant
+from lti_tool.paths import cli as paths_cli
 from xapi import cli as xapi_cli
 
 
@@ -24,6 +26,7 @@ def main() -> None:
 
 
 main.add_command(xapi_cli.group(find_tenant=find_tenant, find_user=user_in_tenant))
+main.add_command(paths_cli.group)
 
 
 @main.group()
@@ -122,6 +125,33 @@ def register(
             indent=2,
         )
     )
+
+
+@main.group()
+def operator() -> None:
+    """The operator console (/operator): who may register platforms by hand there."""
+
+
+@operator.command("set-password")
+@click.option(
+    "--password",
+    prompt="Operator password",
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="LEARNLOOP_OPERATOR_PASSWORD",
+    help="The new password (asked for when not given; or set LEARNLOOP_OPERATOR_PASSWORD).",
+)
+@with_appcontext
+def operator_set_password(password: str) -> None:
+    """Set the operator password (kept as an argon2id hash); signs every operator out."""
+    from lti_tool.operator.passwords import WeakPassword, set_password
+
+    try:
+        with commit_or_rollback():
+            set_password(password)
+    except WeakPassword as exc:
+        raise click.BadParameter(str(exc), param_hint="--password") from exc
+    click.echo(f"operator password set; sign in at {current_app.config['BASE_URL']}/operator/")
 
 
 @main.group()

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app
+from flask.globals import app_ctx
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -62,7 +63,9 @@ class Database:
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
         factory = sessionmaker(bind=engine, expire_on_commit=False)
-        app.extensions["learnloop.db"] = (engine, scoped_session(factory))
+        # One session per application context, not per thread: a job run eagerly inside a
+        # request pushes its own app context, and must neither share nor close the request's.
+        app.extensions["learnloop.db"] = (engine, scoped_session(factory, scopefunc=_context_id))
         app.teardown_appcontext(self._remove_session)
 
     @staticmethod
@@ -82,6 +85,10 @@ class Database:
 
 
 db = Database()
+
+
+def _context_id() -> int:
+    return id(app_ctx._get_current_object())  # type: ignore[attr-defined]
 
 
 def make_engine(url: str) -> Engine:

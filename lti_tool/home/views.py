@@ -12,6 +12,7 @@ from lti_tool.lti import keys
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.roles import Landing, landing_for
 from lti_tool.lti.viewer import current_viewer
+from lti_tool.paths.views.panel import my_learning_panel
 from xapi import connections as lrs_connections
 from xapi import credentials as xapi_credentials
 
@@ -34,7 +35,8 @@ def landing() -> Any:
 @bp.get("/learn")
 def my_learning() -> str:
     viewer = current_viewer()
-    return render_template("home/my_learning.html", viewer=viewer)
+    path = my_learning_panel(viewer.tenant_id, viewer.user.id)
+    return render_template("home/my_learning.html", viewer=viewer, **path)
 
 
 @bp.get("/course")

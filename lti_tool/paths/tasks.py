@@ -1,0 +1,80 @@
+"""Role paths jobs: progress from statements, and recomputes.
+
+- ``paths.statements_recorded``: one per "statements recorded" batch (the receiver below
+  enqueues it; without Redis the receiver runs the same job function in-process);
+- ``paths.recompute_user``: after a learner is enrolled or moves path (:mod:`.progress_jobs`);
+- ``paths.recompute_path``: after a path gets a new version;
+- ``paths.recompute_tenant``: everything of a tenant again (by hand, e.g. after an import).
+
+Each is its own unit of work (commits at the end) and idempotent: running one twice changes
+nothing the second time. Each answers what it changed (rows added/retracted, learners moved).
+
+Statements whose actor becomes a known person later still count: at the person's first launch
+the identity side attaches their actors and the launch (custom ``role``) or their choice enrols
+them, which recomputes their progress after the commit. An actor attached to someone already
+enrolled (an administrator's explicit mapping, an e-mail shared at a later launch) needs
+``paths.recompute_user`` for that person: the hook for an "actors attached" signal, which the
+identity side does not send yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from celery import shared_task
+from flask import current_app
+
+from lti_tool.core import signals
+from lti_tool.core.db import commit_or_rollback
+from lti_tool.paths import progress_batch, progress_recompute
+from lti_tool.paths.progress_jobs import RECOMPUTE_PATH, RECOMPUTE_USER
+from lti_tool.paths.progress_writes import Changes
+from lti_tool.paths.services import enrolment  # noqa: F401  # connects the launch receiver
+
+
+@shared_task(name="paths.statements_recorded")
+def statements_recorded(tenant_id: int, statement_ids: list[str]) -> dict[str, int]:
+    with commit_or_rollback():
+        return _counts(progress_batch.apply_batch(tenant_id, statement_ids))
+
+
+@shared_task(name=RECOMPUTE_USER)
+def recompute_user(tenant_id: int, user_id: int) -> dict[str, int]:
+    with commit_or_rollback():
+        return _counts(progress_recompute.recompute_user(tenant_id, user_id))
+
+
+@shared_task(name=RECOMPUTE_PATH)
+def recompute_path(tenant_id: int, path_id: int) -> dict[str, int]:
+    with commit_or_rollback():
+        return _counts(progress_recompute.recompute_path(tenant_id, path_id))
+
+
+@shared_task(name="paths.recompute_tenant")
+def recompute_tenant(tenant_id: int) -> dict[str, int]:
+    with commit_or_rollback():
+        return _counts(progress_recompute.recompute_tenant(tenant_id))
+
+
+def _counts(changes: Changes) -> dict[str, int]:
+    return {
+        "evidence": changes.evidence,
+        "time": changes.time,
+        "retracted": changes.retracted,
+        "learners": len(changes.users),
+    }
+
+
+def _on_statements_recorded(tenant_id: int, statement_ids: Sequence[str], **_: Any) -> None:
+    ids = list(statement_ids)
+    if current_app.extensions["celery"].conf.task_always_eager:
+        # No broker: run the job right here, in the sender's app context, as the other
+        # receivers run. An eager task pushes an app context of its own, and leaving it closes
+        # the thread's session under the sender (a pull that goes on to save its cursor).
+        statements_recorded.run(tenant_id, ids)
+    else:
+        statements_recorded.delay(tenant_id, ids)
+
+
+signals.statements_recorded.connect(_on_statements_recorded)
