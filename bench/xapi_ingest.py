@@ -52,7 +52,7 @@ import requests
 from bench.client import Platform
 from bench.launch import serve_learnloop, start_learnloop
 from bench.report import ms, percentile
-from bench.servers import REPO, free_port, learnloop_cli
+from bench.servers import REPO, free_port, learnloop_cli, start_redis
 from bench.servers import throwaway_database as database
 from bench.xapi_soak import cpu_seconds, rss_mib, run_soak
 
@@ -82,6 +82,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database", default="learnloop_bench_xapi", help="created, dropped")
     parser.add_argument("--time-limit", type=float, help="seconds for the run (300; soak 3600)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--jobs",
+        choices=("inline", "redis"),
+        default="inline",
+        help="LearnLoop's jobs: in-process (the embedded default) or Redis + a Celery worker,"
+        " as in production",
+    )
     parser.add_argument("--soak", type=int, metavar="N", help="post N statements, sample RSS")
     parser.add_argument("--soak-concurrency", type=int, default=4, help="clients in the soak")
     parser.add_argument("--soak-samples", type=int, default=20, help="RSS samples in the soak")
@@ -222,6 +229,8 @@ class System:
 def start_learnloop_xapi(args: argparse.Namespace, stack: ExitStack, workdir: Path) -> System:
     database_url = stack.enter_context(database(args.postgres, args.database))
     env = start_learnloop(stack, PLATFORM, MOODLE + "/jwks", database_url, workdir)
+    if args.jobs == "redis":
+        env = {**env, "LEARNLOOP_REDIS_URL": start_job_queue(stack, env, workdir)}
     server = serve_learnloop(stack, "learnloop", REPO, env, workdir)
     tenant = ["--issuer", PLATFORM.issuer, "--client-id", PLATFORM.client_id]
     tenant += ["--deployment-id", PLATFORM.deployment_id]
@@ -232,6 +241,30 @@ def start_learnloop_xapi(args: argparse.Namespace, stack: ExitStack, workdir: Pa
     credential = (created["key"], created["secret"])
     where = (args.postgres, args.database)
     return System("learnloop", server.url + "/xapi/statements", credential, workers, None, where)
+
+
+def start_job_queue(stack: ExitStack, env: dict[str, str], workdir: Path) -> str:
+    """A Redis of its own and one Celery worker on it, as a production install runs jobs."""
+    redis = start_redis(workdir)
+    stack.callback(redis.stop)
+    env = {**env, "LEARNLOOP_REDIS_URL": redis.url}
+    command = [sys.executable, "-m", "celery", "-A", "wsgi:celery_app", "worker"]
+    command += ["--concurrency", "1", "--loglevel", "WARNING"]
+    log = workdir / "celery.log"
+    with log.open("ab") as out:
+        worker = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=out, stderr=out, start_new_session=True
+        )
+    stack.callback(_stop_group, worker)
+    return redis.url
+
+
+def _stop_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 @contextmanager

@@ -24,11 +24,14 @@ from typing import Any
 
 from celery import shared_task
 from flask import current_app
+from sqlalchemy import exists, select
 
 from lti_tool.core import signals
-from lti_tool.core.db import commit_or_rollback
+from lti_tool.core.cache import app_cache
+from lti_tool.core.db import commit_or_rollback, db
 from lti_tool.paths import progress_batch, progress_recompute
-from lti_tool.paths.progress_jobs import RECOMPUTE_PATH, RECOMPUTE_USER
+from lti_tool.paths.models import Path
+from lti_tool.paths.progress_jobs import NO_PATHS, NO_PATHS_TTL, RECOMPUTE_PATH, RECOMPUTE_USER
 from lti_tool.paths.progress_writes import Changes
 from lti_tool.paths.services import enrolment  # noqa: F401  # connects the launch receiver
 
@@ -66,7 +69,17 @@ def _counts(changes: Changes) -> dict[str, int]:
     }
 
 
+def has_published_paths(tenant_id: int) -> bool:
+    """Whether the tenant has a published path: cached per process, so that every xAPI request
+    of a tenant without paths costs no query (the listener runs this receiver in-process when
+    there is no job queue)."""
+    found = select(exists().where(Path.tenant_id == tenant_id, Path.current_version > 0))
+    return bool(app_cache(NO_PATHS, NO_PATHS_TTL).get(tenant_id, lambda: db.session.scalar(found)))
+
+
 def _on_statements_recorded(tenant_id: int, statement_ids: Sequence[str], **_: Any) -> None:
+    if not has_published_paths(tenant_id):
+        return
     ids = list(statement_ids)
     if current_app.extensions["celery"].conf.task_always_eager:
         # No broker: run the job right here, in the sender's app context, as the other

@@ -20,7 +20,7 @@ from lti_tool.core.db import db
 from lti_tool.paths import definition as definitions
 from lti_tool.paths.definition import PathDefinition
 from lti_tool.paths.models import Enrolment, JobRole, Path, PathVersion
-from lti_tool.paths.progress_jobs import recompute_path_later
+from lti_tool.paths.progress_jobs import forget_published_paths, recompute_path_later
 from lti_tool.paths.services import catalogue
 from lti_tool.paths.services.checks import load_text
 from lti_tool.paths.services.errors import NotFound
@@ -68,6 +68,7 @@ def save_definition(tenant_id: int, data: dict[str, Any], user_id: int | None) -
     db.session.add(version)
     path.current_version, path.graded = version.number, parsed.graded
     db.session.flush()
+    forget_published_paths(tenant_id)
     recompute_path_later(tenant_id, path.id)  # rules changed: the enrolled learners' evidence
     return version
 
