@@ -156,7 +156,10 @@ class Reflection(Base):
     """A learner's answer to a stage's coaching question, or a step's work-problem write-up."""
 
     __tablename__ = "paths_reflection"
-    __table_args__ = (UniqueConstraint("tenant_id", "user_id", "path_id", "question_key"),)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "user_id", "path_id", "question_key"),
+        Index(None, "tenant_id", "confirmation_asked_of"),  # a colleague's requests
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey(TENANT, ondelete="CASCADE"))
@@ -166,6 +169,12 @@ class Reflection(Base):
     answer: Mapped[str] = mapped_column(Text)
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey(USER, ondelete="SET NULL"))
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The colleague the learner asked to confirm an apply step's write-up, and their answer
+    # when they declined (with an optional note for the learner).
+    confirmation_asked_of: Mapped[int | None] = mapped_column(ForeignKey(USER, ondelete="SET NULL"))
+    confirmation_asked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    confirmation_declined_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    confirmation_note: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -95,6 +95,7 @@ _FIELDS = {
     "needs_confirmation": _l("Confirmation"),
     "file": _l("Path file"),
     "answer": _l("Answer"),
+    "confirm": _l("Ask a colleague to confirm"),
     "branch": _l("Branch"),
     "log": _l("Log learning time"),
     "goal": _l("Your weekly goal"),

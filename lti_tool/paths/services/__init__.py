@@ -11,10 +11,11 @@ job that called them commits.
 - :mod:`.enrolment`: who is on which path, their branch and weekly goal (and the launch receiver);
 - :mod:`.progress`: a learner's progress, rule previews, LearnLoop's own evidence;
 - :mod:`.reflections`: answers to coaching questions and confirmed work-problem write-ups;
+- :mod:`.confirmation`: asking a colleague to confirm a write-up, and their answer;
 - :mod:`.time`: protected learning time;
 - :mod:`.export`: the learner's own record for a development conversation.
 """
 
-from lti_tool.paths.services.errors import FieldErrors, NotFound
+from lti_tool.paths.services.errors import FieldErrors, NotAllowed, NotFound
 
-__all__ = ["FieldErrors", "NotFound"]
+__all__ = ["FieldErrors", "NotAllowed", "NotFound"]

@@ -19,3 +19,7 @@ class FieldErrors(ValueError):
 
 class NotFound(LookupError):
     """No such row in this tenant (another tenant's ids included): a 404 at the view."""
+
+
+class NotAllowed(PermissionError):
+    """A person acting on a row that is not theirs to act on: a 403 at the view."""

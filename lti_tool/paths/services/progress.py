@@ -58,6 +58,7 @@ class StepProgress:
     evidence_count: int
     blocked_by: tuple[str, ...]  # keys of the steps it depends on that are not done yet
     answered: bool  # an "apply" step: the learner wrote it up
+    needs_confirmation: bool  # … and it is done only once a colleague confirms it
     confirmed: bool  # … and a colleague confirmed it
 
 
@@ -252,6 +253,7 @@ def _step(step: Step, evidence: dict[str, int], reflections: dict[str, bool]) ->
         evidence_count=evidence.get(step.key, 0),
         blocked_by=tuple(key for key in step.depends_on if not evidence.get(key)),
         answered=step.key in reflections,
+        needs_confirmation=step.needs_confirmation,
         confirmed=reflections.get(step.key, False),
     )
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from lti_tool.core.db import db, insert_new, utcnow
 from lti_tool.paths import progress_scores
@@ -34,12 +34,30 @@ def answer(tenant_id: int, user_id: int, path_id: int, question_key: str, text: 
     reflection = _find(tenant_id, user_id, path_id, question_key) or Reflection(
         tenant_id=tenant_id, user_id=user_id, path_id=path_id, question_key=question_key
     )
+    if reflection.confirmed_at is not None and reflection.answer != text.strip():
+        _unconfirm(reflection)  # the colleague confirmed other words
     reflection.answer, reflection.updated_at = text.strip(), utcnow()
     db.session.add(reflection)
     db.session.flush()
     if step is not None and not step.needs_confirmation:
         _evidence(reflection, step.key)
     return reflection
+
+
+def _unconfirm(reflection: Reflection) -> None:
+    """Clear a confirmation and the evidence it gave; the asked colleague sees it again."""
+    reflection.confirmed_by = reflection.confirmed_at = None
+    gone = db.session.execute(
+        delete(StepEvidence)
+        .where(
+            StepEvidence.tenant_id == reflection.tenant_id,
+            StepEvidence.source == REFLECTION,
+            StepEvidence.source_ref == str(reflection.id),
+        )
+        .returning(StepEvidence.id)
+    ).all()
+    if gone:
+        progress_scores.send(reflection.tenant_id, {reflection.user_id})
 
 
 def confirm(tenant_id: int, confirmer_user_id: int, reflection_id: int) -> Reflection:

@@ -14,6 +14,7 @@ from lti_tool.paths import placement as _placement  # noqa: E402, F401  # offers
 from lti_tool.paths.views import (  # noqa: E402, F401  # each module adds its routes to bp
     catalogue,
     common,
+    confirmation,
     editor,
     learner,
     review,

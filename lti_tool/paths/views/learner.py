@@ -20,6 +20,7 @@ from lti_tool.paths.schemas import FormInvalid
 from lti_tool.paths.schemas import learner as forms
 from lti_tool.paths.schemas.messages import by_field
 from lti_tool.paths.services import FieldErrors, NotFound, enrolment, path_versions, progress
+from lti_tool.paths.services import confirmation as confirmations
 from lti_tool.paths.services import reflections as answers
 from lti_tool.paths.services import time as learning_time
 from lti_tool.paths.views import bp
@@ -53,9 +54,27 @@ def _page(viewer: Viewer, errors: list[FieldError] | None = None, **extra: Any) 
         today=today,
         errors=grouped,
         error_list=errors or [],
+        **_confirmations(viewer, summary),
         **extra,
     )
     return page, status
+
+
+page_with_errors = _page  # for the confirmation views, which answer on this page too
+
+
+def _confirmations(viewer: Viewer, summary: progress.PathProgress) -> dict[str, Any]:
+    """The write-ups and, when a step waits for one, the colleagues who could confirm it."""
+    waiting = any(
+        step.needs_confirmation and step.answered and not step.done
+        for stage in summary.stages
+        for step in stage.steps
+    )
+    tenant, user = viewer.tenant_id, viewer.user.id
+    return {
+        "write_ups": confirmations.write_ups(tenant, user, summary.path_id),
+        "colleagues": confirmations.colleagues(tenant, viewer.context.id, user) if waiting else [],
+    }
 
 
 def _choosable(viewer: Viewer) -> list[path_versions.PathListing]:
