@@ -73,8 +73,12 @@ def has_published_paths(tenant_id: int) -> bool:
     """Whether the tenant has a published path: cached per process, so that every xAPI request
     of a tenant without paths costs no query (the listener runs this receiver in-process when
     there is no job queue)."""
-    found = select(exists().where(Path.tenant_id == tenant_id, Path.current_version > 0))
-    return bool(app_cache(NO_PATHS, NO_PATHS_TTL).get(tenant_id, lambda: db.session.scalar(found)))
+
+    def ask() -> bool:
+        found = exists().where(Path.tenant_id == tenant_id, Path.current_version > 0)
+        return bool(db.session.scalar(select(found)))
+
+    return bool(app_cache(NO_PATHS, NO_PATHS_TTL).get(tenant_id, ask))
 
 
 def _on_statements_recorded(tenant_id: int, statement_ids: Sequence[str], **_: Any) -> None:
