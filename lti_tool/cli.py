@@ -1,5 +1,5 @@
-"""The ``learnloop`` command: serve, demo, db, register, operator, keys, xapi (plus Flask's
-run/shell/routes)."""
+"""The ``learnloop`` command: serve, demo, db, register, operator, lti, keys, xapi, paths
+(plus Flask's run/shell/routes)."""
 
 from __future__ import annotations
 
@@ -152,6 +152,32 @@ def operator_set_password(password: str) -> None:
     except WeakPassword as exc:
         raise click.BadParameter(str(exc), param_hint="--password") from exc
     click.echo(f"operator password set; sign in at {current_app.config['BASE_URL']}/operator/")
+
+
+@main.group()
+def lti() -> None:
+    """LTI Advantage jobs, for cron where no Celery beat runs (no LEARNLOOP_REDIS_URL)."""
+
+
+@lti.command("deliver-scores")
+@with_appcontext
+def lti_deliver_scores() -> None:
+    """Send the scores waiting for the LMS gradebooks (AGS), including failed ones now due."""
+    from lti_tool.lti.services import delivery
+
+    result = delivery.deliver_due()
+    click.echo(json.dumps({"sent": result.sent, "waiting": result.waiting}))
+
+
+@lti.command("sync-rosters")
+@with_appcontext
+def lti_sync_rosters() -> None:
+    """Sync the course rosters (NRPS) that were asked for, or failed and are due again."""
+    from lti_tool.core.db import utcnow
+    from lti_tool.lti.services import roster
+
+    synced = {str(one): roster.sync(one).status for one in roster.due_sources(utcnow())}
+    click.echo(json.dumps(synced))
 
 
 @main.group()
