@@ -173,11 +173,9 @@ def lti_deliver_scores() -> None:
 @with_appcontext
 def lti_sync_rosters() -> None:
     """Sync the course rosters (NRPS) that were asked for, or failed and are due again."""
-    from lti_tool.core.db import utcnow
     from lti_tool.lti.services import roster
 
-    synced = {str(one): roster.sync(one).status for one in roster.due_sources(utcnow())}
-    click.echo(json.dumps(synced))
+    click.echo(json.dumps(roster.sync_due()))
 
 
 @main.group()

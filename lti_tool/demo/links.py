@@ -6,16 +6,13 @@ instance folder, like the registered tools.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-import threading
 import uuid
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+
+from lti_tool.demo.json_list import JsonFileList
 
 LINKS_FILE = "demo_lms_links.json"
 EXTENSION = "learnloop.demo_lms.links"
@@ -43,15 +40,7 @@ class PlacedLink:
         )
 
 
-class LinkStore:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-
-    def all(self) -> list[PlacedLink]:
-        with self._lock:
-            return self._read()
-
+class LinkStore(JsonFileList[PlacedLink]):
     def find(self, link_id: str) -> PlacedLink | None:
         return next((link for link in self.all() if link.id == link_id), None)
 
@@ -59,17 +48,8 @@ class LinkStore:
         with self._lock:
             self._write([*self._read(), *links])
 
-    def _read(self) -> list[PlacedLink]:
-        if not self.path.exists():
-            return []
-        return [PlacedLink(**row) for row in json.loads(self.path.read_text())]
-
-    def _write(self, links: list[PlacedLink]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".links-")
-        with os.fdopen(fd, "w") as file:
-            json.dump([asdict(link) for link in links], file, indent=2)
-        os.replace(tmp, self.path)
+    def _record(self, row: dict[str, Any]) -> PlacedLink:
+        return PlacedLink(**row)
 
 
 def store() -> LinkStore:

@@ -5,14 +5,12 @@ folder, so they survive a restart of ``learnloop demo``).
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-import threading
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
+
+from lti_tool.demo.json_list import JsonFileList
 
 TOOLS_FILE = "demo_lms_tools.json"
 EXTENSION = "learnloop.demo_lms.tools"
@@ -41,16 +39,8 @@ class DemoTool:
         return f"{self.name} (Dynamic Registration, client {self.client_id})"
 
 
-class ToolStore:
-    """Dynamically registered tools, in a JSON file; safe for the demo's threads."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._lock = threading.Lock()
-
-    def all(self) -> list[DemoTool]:
-        with self._lock:
-            return self._read()
+class ToolStore(JsonFileList[DemoTool]):
+    """Dynamically registered tools, in a JSON file."""
 
     def find(self, client_id: str) -> DemoTool | None:
         return next((t for t in self.all() if t.client_id == client_id), None)
@@ -64,28 +54,15 @@ class ToolStore:
             self._write([*tools, tool])
             return True
 
-    def _read(self) -> list[DemoTool]:
-        if not self.path.exists():
-            return []
-        rows = json.loads(self.path.read_text())
-        return [
-            DemoTool(
-                **{
-                    **row,
-                    "redirect_uris": tuple(row["redirect_uris"]),
-                    "scopes": tuple(row.get("scopes", ())),
-                    "claims": tuple(row.get("claims", ())),
-                }
-            )
-            for row in rows
-        ]
-
-    def _write(self, tools: list[DemoTool]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tools-")
-        with os.fdopen(fd, "w") as file:
-            json.dump([asdict(t) for t in tools], file, indent=2)
-        os.replace(tmp, self.path)  # readers see the old list or the new one, never half
+    def _record(self, row: dict[str, Any]) -> DemoTool:
+        return DemoTool(
+            **{
+                **row,
+                "redirect_uris": tuple(row["redirect_uris"]),
+                "scopes": tuple(row.get("scopes", ())),
+                "claims": tuple(row.get("claims", ())),
+            }
+        )
 
 
 def store() -> ToolStore:

@@ -45,4 +45,4 @@ def sync_roster(source_id: int) -> str:
 @shared_task(name="lti.sync_rosters")
 def sync_rosters() -> dict[str, str]:
     """Sync every course whose sync was asked for, or failed and is due again."""
-    return {str(one): roster.sync(one).status for one in roster.due_sources(utcnow())}
+    return roster.sync_due()

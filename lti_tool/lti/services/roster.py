@@ -98,6 +98,11 @@ def sync(source_id: int, *, clock: Clock = utcnow, http: requests.Session | None
     return changes
 
 
+def sync_due(clock: Clock = utcnow) -> dict[str, str]:
+    """Sync every course whose sync was asked for, or failed and is due again: course → status."""
+    return {str(one): sync(one, clock=clock).status for one in due_sources(clock())}
+
+
 def due_sources(now: dt.datetime) -> list[int]:
     """Courses whose sync was asked for (or failed) and may be tried now."""
     return list(
