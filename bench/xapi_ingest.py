@@ -2,19 +2,19 @@
 
     .venv/bin/python -m bench.xapi_ingest [--singles 1000] [--batches 100] [--concurrency 1,8]
 
-LearnLoop runs under gunicorn with 2 sync workers on a throw-away PostgreSQL database (created,
-migrated, registered, dropped again), with an xAPI credential from ``learnloop xapi
-create-credential``. Ralph 5.1.0 (file backend, Basic auth) runs from ``scripts/ralph.sh``, a
-fresh one with an empty store for every row: its file backend reads the whole file before each
-write, so a store filled by earlier rows would slow it down and flatter LearnLoop. (Its warm-up
-requests go to that fresh Ralph, and the store is emptied again before timing starts.)
-Statements are valid xAPI 1.0.3 shaped as Moodle's logstore_xapi sends
-them (account actor, verb, activity object with definition, context, timestamp), each with its
-own id; every row posts the *same* request bodies to both systems, serialized up front so the
-client does as little as possible per request.
+LearnLoop runs under gunicorn with 2 workers (threaded, connections kept alive: see
+``bench.servers``) on a throw-away PostgreSQL database (created, migrated, registered, dropped
+again), with an xAPI credential from ``learnloop xapi create-credential``. Ralph 5.1.0 (file
+backend, Basic auth) runs from ``scripts/ralph.sh``, a fresh one with an empty store for every
+row: its file backend reads the whole file before each write, so a store filled by earlier rows
+would slow it down and flatter LearnLoop. (Its warm-up requests go to that fresh Ralph, and the
+store is emptied again before timing starts.) Statements are valid xAPI 1.0.3 shaped as Moodle's
+logstore_xapi sends them (account actor, verb, activity object with definition, context,
+timestamp), each with its own id; every row posts the *same* request bodies to both systems,
+serialized up front so the client does as little as possible per request.
 
 Modes: ``single`` (one statement per POST) and ``batch`` (``--batch-size`` per POST), from
-``C`` concurrent clients (threads, a ``requests.Session`` each). It prints a Markdown table:
+``C`` concurrent clients (threads, a kept-alive connection each: :mod:`bench.http_client`). It prints a Markdown table:
 statements/s and p50/p95 latency per request as the client saw it, per (system, mode, C); the
 CPU time the serving processes used per 100 statements (LearnLoop's gunicorn workers and its
 PostgreSQL backends; Ralph's one process), which other load on the machine hardly changes;
@@ -47,9 +47,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-import requests
 
 from bench.client import Platform
+from bench.http_client import Poster
 from bench.launch import serve_learnloop, start_learnloop
 from bench.report import ms, percentile
 from bench.servers import REPO, free_port, learnloop_cli, start_redis
@@ -328,22 +328,19 @@ def post_all(
     headers = {"X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
 
     def client(k: int) -> None:
-        with requests.Session() as session:
-            session.auth = system.auth
-            session.headers.update(headers)
+        with Poster(system.endpoint, system.auth, headers) as poster:
             start.wait()
             for body in bodies[k::concurrency]:
                 if time.time() >= deadline:
                     break
                 began = time.perf_counter()
                 try:
-                    response = session.post(system.endpoint, data=body, timeout=60)
-                    status, text = response.status_code, response.text
-                except requests.RequestException as error:
-                    status, text = 0, str(error)
+                    status, answer = poster.post(body)
+                except OSError as error:
+                    status, answer = 0, str(error).encode()
                 latencies[k].append(time.perf_counter() - began)
                 if status != 200:
-                    errors[k].append(f"{status}: {text[:300]}")
+                    errors[k].append(f"{status}: {answer[:300].decode(errors='replace')}")
 
     threads = [threading.Thread(target=client, args=(k,)) for k in range(concurrency)]
     for thread in threads:

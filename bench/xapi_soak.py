@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-import requests
+from bench.http_client import Poster
 
 HEADERS = {"X-Experience-API-Version": "1.0.3", "Content-Type": "application/json"}
 
@@ -102,20 +102,17 @@ def run_soak(
     remaining = iter(range(batches))
 
     def client() -> None:
-        with requests.Session() as session:
-            session.auth = target.auth
-            session.headers.update(HEADERS)
+        with Poster(target.endpoint, target.auth, HEADERS, timeout=120) as poster:
             while time.time() < deadline:
                 with lock:
                     if next(remaining, None) is None:
                         return
                 body = make_body()
                 try:
-                    response = session.post(target.endpoint, data=body, timeout=120)
-                    status, text = response.status_code, response.text
-                except requests.RequestException as error:
-                    status, text = 0, str(error)
-                record(status, text)
+                    status, answer = poster.post(body)
+                except OSError as error:
+                    status, answer = 0, str(error).encode()
+                record(status, answer.decode(errors="replace"))
 
     def make_body() -> bytes:
         with lock:  # Statements numbers its statements: one thread at a time

@@ -2,12 +2,16 @@
 key belongs to once that is known.
 
 xapi/ records the keys and keeps the answers; *who* a key is (an LTI account, an e-mail) is
-decided by the identity side, which calls :func:`record_checks` for keys never looked at and
-:func:`attach` when a person launches. An administrator's explicit mapping
-(:func:`map_explicitly`) beats both. Statements of an unknown actor are kept all the same.
+decided by the identity side. It answers the ``actors_seen`` signal that :func:`note` sends
+for new keys while their statements are stored, so a key's row goes in already answered, in
+the same transaction; it calls :func:`record_checks` for keys still never looked at after a
+commit (no receiver answered), and :func:`attach` when a person launches. An administrator's
+explicit mapping (:func:`map_explicitly`) beats all of these. Statements of an unknown actor
+are kept all the same.
 
 A key is *settled* once its row exists and has been looked up (``checked_at`` set): that never
-reverts, so each process may remember it (:class:`KnownKeys`, in ``app.extensions``). Then a
+reverts, so each process may remember it (:class:`KnownKeys`, in ``app.extensions``), once the
+transaction that answered it has committed. Then a
 batch whose actors are all settled, the usual case once a tenant's people have been seen, costs
 no query here: :func:`note` skips the insert, and :func:`unchecked` answers from memory for the
 statements this process has just recorded.
@@ -15,17 +19,22 @@ statements this process has just recorded.
 
 from __future__ import annotations
 
+import functools
+import logging
 import threading
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.exc import DBAPIError
 
-from lti_tool.core.db import db, insert_new, utcnow
+from lti_tool.core import signals
+from lti_tool.core.db import after_commit, db, dialect_insert, utcnow
 from xapi.models import Actor, ActorMapping, Statement
 
 EXPLICIT = "explicit"
+log = logging.getLogger("learnloop.xapi")
 Answer = tuple[int | None, str | None]  # (user id or None, how it matched or None)
 
 
@@ -66,6 +75,11 @@ def _add(entries: dict[Any, Any], new: Mapping[Any, Any], limit: int) -> None:
         del entries[next(iter(entries))]
 
 
+def settled(tenant_id: int, key: str) -> bool:
+    """Whether this process knows the key's row exists and was looked at (nothing to write)."""
+    return known_keys().settled(tenant_id, key)
+
+
 def known_keys() -> KnownKeys:
     """This app's (this process's) :class:`KnownKeys`."""
     known = current_app.extensions.get("xapi.known_actor_keys")
@@ -76,21 +90,72 @@ def known_keys() -> KnownKeys:
 
 def note(tenant_id: int, keys_by_statement: Mapping[str, str | None]) -> None:
     """Remember the person key of each newly stored statement (``None``: no person, e.g. a
-    Group), and give each key not seen before in this tenant a row (unresolved for now)."""
+    Group), and give each key this process has not settled a row, answered if the identity side
+    can say who it is (``actors_seen``, in this transaction)."""
     known = known_keys()
     known.remember(tenant_id, keys_by_statement)
-    _add_rows(
-        tenant_id,
-        {key for key in keys_by_statement.values() if key and not known.settled(tenant_id, key)},
+    new = sorted(
+        {key for key in keys_by_statement.values() if key and not known.settled(tenant_id, key)}
     )
+    if not new:
+        return
+    answers = who_are(tenant_id, new)
+    _add_rows(tenant_id, new, answers)
+    if answers:  # each row is looked at once this commits, by us or before: settled for good
+        after_commit(functools.partial(known.settle, tenant_id, sorted(answers)))
 
 
-def _add_rows(tenant_id: int, keys: Iterable[str]) -> None:
-    rows = [{"tenant_id": tenant_id, "actor_key": key, "created_at": utcnow()} for key in keys]
-    if rows:
-        # Sorted, so that two workers lock the same keys in the same order (no deadlock).
-        rows.sort(key=lambda row: row["actor_key"])
-        db.session.execute(insert_new(Actor, ["tenant_id", "actor_key"]), rows)
+def who_are(tenant_id: int, keys: Collection[str]) -> dict[str, Answer]:
+    """The answers for these keys: an explicit mapping first, then whatever the receivers of
+    ``actors_seen`` say. Keys nobody answers for are left out; so are all of a receiver's if
+    it fails (statements are stored all the same, and looked at again after the commit)."""
+    answers: dict[str, Answer] = {
+        key: (user_id, EXPLICIT) for key, user_id in explicit_users(tenant_id, keys).items()
+    }
+    others = sorted(key for key in keys if key not in answers)
+    for receiver in signals.actors_seen.receivers_for(tenant_id) if others else ():
+        try:
+            said = receiver(tenant_id, keys=others) or {}
+        except DBAPIError:
+            raise  # the transaction is unusable: the request fails, nothing is stored
+        except Exception:
+            log.exception("actors_seen receiver %r failed (tenant %s)", receiver, tenant_id)
+            continue
+        answers.update({key: said[key] for key in others if key in said})
+    return answers
+
+
+def _add_rows(
+    tenant_id: int, keys: Iterable[str], answers: Mapping[str, Answer] | None = None
+) -> None:
+    answers = answers or {}
+    now = utcnow()
+    rows = []
+    for key in sorted(keys):  # sorted: two workers lock the same keys in the same order
+        user_id, how = answers.get(key, (None, None))
+        checked = now if key in answers else None
+        rows.append(
+            {
+                "tenant_id": tenant_id,
+                "actor_key": key,
+                "user_id": user_id,
+                "matched_by": how if user_id else None,
+                "checked_at": checked,
+                "created_at": now,
+            }
+        )
+    if not rows:
+        return
+    insert = dialect_insert(Actor)
+    # A row someone already looked at keeps its answer; one nobody did takes ours.
+    db.session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["tenant_id", "actor_key"],
+            set_={name: insert.excluded[name] for name in ("user_id", "matched_by", "checked_at")},
+            where=Actor.checked_at.is_(None),
+        ),
+        rows,
+    )
 
 
 def unchecked(tenant_id: int, statement_ids: Collection[str]) -> list[str]:

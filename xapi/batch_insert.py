@@ -2,16 +2,20 @@
 
 A *row* here is the column values of one ``xapi_statement`` row, as :mod:`xapi.store` prepared
 them. :func:`insert` inserts those whose (tenant, statement id) is new and tells, for each
-row that went in, whether an earlier voiding statement already points at it (the voiding one
-may arrive first, 1.0.3 Data 2.3.2.s2.b5), so that :mod:`xapi.store` can mark it voided.
+row that went in, whether :mod:`xapi.store` must still mark it voided: an earlier voiding
+statement may already point at it (the voiding one may arrive first, 1.0.3 Data 2.3.2.s2.b5).
 
 On PostgreSQL the rows travel as one JSON document that the server unpacks
 (``json_to_recordset``): the SQL text is the same for every batch, so psycopg converts it once,
 where a multi-row ``VALUES`` grows (and is parsed again) with every batch. (Arrays, one per
 column, would be the other way; but psycopg escapes every quote of a text array in Python, and
 statements are full of quotes: that cost more than the INSERT itself. JSON is encoded in C.)
-Its ``RETURNING`` answers the voiding question in the same round trip. Other databases (SQLite,
-the embedded default) get a portable executemany and one more query.
+A row an earlier voiding statement already points at goes in voided, in the same statement.
+Other databases (SQLite, the embedded default) get a portable executemany, one more query for
+that voiding question, and an UPDATE from :mod:`xapi.store` when one is voided.
+
+A request that writes nothing but a single statement lets its INSERT commit itself (``alone``):
+see :func:`insert`.
 
 Rows go in in statement id order, so that two workers storing overlapping batches lock the
 same keys in the same order and cannot deadlock; with ``ON CONFLICT DO NOTHING`` the loser of
@@ -47,39 +51,46 @@ _TYPED = ", ".join(f'"{name}" {kind}' for name, kind in _PER_ROW.items())
 _POSTGRESQL = text(
     f"""
     INSERT INTO xapi_statement (tenant_id, stored, voided, {_COLUMNS})
-    SELECT :tenant_id, :stored, false, {_COLUMNS}
+    SELECT :tenant_id, :stored, batch.voids_id IS NULL AND EXISTS (
+        SELECT FROM xapi_statement AS voiding
+        WHERE voiding.tenant_id = :tenant_id
+          AND voiding.voids_id IS NOT NULL
+          AND voiding.voids_id = batch.statement_id
+    ), {_COLUMNS}
     FROM ROWS FROM (json_to_recordset(CAST(:rows AS json)) AS ({_TYPED})) WITH ORDINALITY
         AS batch({_COLUMNS}, position)
     ORDER BY position
     ON CONFLICT (tenant_id, statement_id) DO NOTHING
-    RETURNING statement_id, EXISTS (
-        SELECT FROM xapi_statement AS voiding
-        WHERE voiding.tenant_id = :tenant_id
-          AND voiding.voids_id IS NOT NULL
-          AND voiding.voids_id = xapi_statement.statement_id
-    )
+    RETURNING statement_id
     """  # noqa: S608  # only our own column names are formatted in; values are bound
 )
 
 
-def insert(tenant_id: int, rows: list[dict[str, Any]]) -> dict[str, bool]:
+def insert(tenant_id: int, rows: list[dict[str, Any]], *, alone: bool = False) -> dict[str, bool]:
     """Insert the rows whose ids are new (all of ``tenant_id`` and one ``stored``); for each id
-    that went in, whether an earlier voiding statement points at it. Flushes, never commits."""
+    that went in, whether it must still be marked voided (an earlier voiding statement points
+    at it). Flushes, never commits, unless ``alone``: this INSERT is all its caller writes
+    before committing, so (on PostgreSQL, outside any transaction) it commits itself."""
     if not rows:
         return {}
     rows = sorted(rows, key=lambda row: row["statement_id"])
     if db.session.get_bind().dialect.name == "postgresql":
-        return _insert_document(tenant_id, rows)
+        return _insert_document(tenant_id, rows, alone)
     return _insert_many(tenant_id, rows)
 
 
-def _insert_document(tenant_id: int, rows: list[dict[str, Any]]) -> dict[str, bool]:
+def _insert_document(tenant_id: int, rows: list[dict[str, Any]], alone: bool) -> dict[str, bool]:
     # The rows as they are: json_to_recordset reads the columns it names and ignores the rest.
     document = json.dumps(rows, default=_iso, ensure_ascii=False, separators=(",", ":"))
-    found = db.session.execute(
-        _POSTGRESQL, {"tenant_id": tenant_id, "stored": rows[0]["stored"], "rows": document}
-    )
-    return {statement_id: bool(voided) for statement_id, voided in found}
+    values = {"tenant_id": tenant_id, "stored": rows[0]["stored"], "rows": document}
+    if alone and not db.session.in_transaction():
+        # On an autocommit connection the INSERT commits itself: no BEGIN and no COMMIT round
+        # trip. It is durable when it returns, as a commit would be.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            found = connection.execute(_POSTGRESQL, values).scalars().all()
+    else:
+        found = db.session.execute(_POSTGRESQL, values).scalars().all()
+    return dict.fromkeys(found, False)  # voided already, if an earlier voiding statement says so
 
 
 def _iso(value: Any) -> str:

@@ -1,7 +1,9 @@
 """Recording statements: the statement store's write side.
 
 A request's statements are stored all or nothing (1.0.3 Communication 3.2.s3.b9): this service
-flushes and raises; the caller commits or rolls back. Statements pulled from an LRS or imported
+flushes and raises; the caller commits or rolls back. (One exception, for speed: a request that
+stores a single plain statement and nothing else may let its INSERT commit itself, see
+``commit_alone``; it then has nothing to roll back.) Statements pulled from an LRS or imported
 from a file are stored with ``all_or_nothing=False`` instead: what would be refused (an id
 already used by other content, the voiding of a voiding statement) is left out and reported in
 ``Recorded.refused``, and the rest is stored. Per statement:
@@ -88,8 +90,13 @@ def record(
     *,
     batch: bool,
     all_or_nothing: bool = True,
+    commit_alone: bool = False,
 ) -> Recorded:
-    """Store the (validated) statements of one request; see the module docstring."""
+    """Store the (validated) statements of one request; see the module docstring.
+
+    ``commit_alone``: the caller writes nothing else and commits right after. Then a single
+    statement whose storing is one INSERT and nothing more (it voids nothing, involves no agent
+    but its actor and object, and its actor is settled) is committed by that INSERT itself."""
     stored = timestamps.stored_now()
     shown = timestamps.format_stored(stored)
     rows = [
@@ -100,7 +107,8 @@ def record(
     unique = list({row.statement_id: row for row in reversed(rows)}.values())
     refused = _refuse(_voiding_of_voiding(sender.tenant_id, unique), all_or_nothing, BadRequest)
     unique = [row for row in unique if row not in refused]
-    inserted = batch_insert.insert(sender.tenant_id, [row.values for row in unique])
+    alone = commit_alone and _one_insert(sender.tenant_id, unique)
+    inserted = batch_insert.insert(sender.tenant_id, [row.values for row in unique], alone=alone)
     earlier = [row for row in unique if row.statement_id not in inserted]
     refused.update(_refuse(_conflicts(sender.tenant_id, earlier), all_or_nothing, Conflict))
     new = [row for row in unique if row.statement_id in inserted]
@@ -182,6 +190,19 @@ def _new_id(statement: dict[str, Any], sender: Sender) -> str:
         return str(uuid.uuid4())
     content = {key: value for key, value in statement.items() if key not in _OVERWRITTEN}
     return str(uuid.uuid5(_DERIVED_IDS, f"{sender.tenant_id}\n{canonical_text(content)}"))
+
+
+def _one_insert(tenant_id: int, rows: list[_Row]) -> bool:
+    """Whether storing ``rows`` writes one row of ``xapi_statement`` and nothing else."""
+    if len(rows) != 1:
+        return False
+    statement = rows[0].statement
+    key = _person_key(statement)
+    return (
+        not rows[0].values["voids_id"]
+        and (key is None or actors.settled(tenant_id, key))
+        and not related.related_keys(statement)
+    )
 
 
 def _person_key(statement: dict[str, Any]) -> str | None:

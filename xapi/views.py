@@ -93,7 +93,7 @@ def post_statements() -> Response:
     if g.xapi_call.args:
         raise BadRequest("POST takes no parameters.")
     body, parts = _statements_body(single=False)
-    recorded = store.record(body.statements, _sender(), batch=body.batch)
+    recorded = store.record(body.statements, _sender(), batch=body.batch, commit_alone=not parts)
     attachments.keep(g.xapi_caller.tenant_id, body.statements, parts)
     db.session.commit()  # durable before the 200 goes out
     events.announce(g.xapi_caller.tenant_id, recorded.new_ids)
@@ -107,7 +107,7 @@ def put_statement() -> Response:
     if str(statement.get("id", statement_id)).lower() != statement_id.lower():
         raise BadRequest("The statement's id differs from the statementId parameter.")
     statement.setdefault("id", statement_id)
-    recorded = store.record([statement], _sender(), batch=False)
+    recorded = store.record([statement], _sender(), batch=False, commit_alone=not parts)
     attachments.keep(g.xapi_caller.tenant_id, body.statements, parts)
     db.session.commit()
     events.announce(g.xapi_caller.tenant_id, recorded.new_ids)

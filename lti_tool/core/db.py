@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -63,6 +63,8 @@ class Database:
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
         factory = sessionmaker(bind=engine, expire_on_commit=False)
+        event.listen(factory, "after_commit", _run_after_commit)
+        event.listen(factory, "after_rollback", _forget_after_commit)
         # One session per application context, not per thread: a job run eagerly inside a
         # request pushes its own app context, and must neither share nor close the request's.
         app.extensions["learnloop.db"] = (engine, scoped_session(factory, scopefunc=_context_id))
@@ -85,6 +87,25 @@ class Database:
 
 
 db = Database()
+
+
+_AFTER_COMMIT = "learnloop.after_commit"
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` once the current session's transaction has committed; never if it
+    rolls back. For what may only be believed once it is durable (a per-process cache); the
+    callback must not use the session (it is between transactions then)."""
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(_AFTER_COMMIT, ()):
+        callback()
+
+
+def _forget_after_commit(session: Session) -> None:
+    session.info.pop(_AFTER_COMMIT, None)
 
 
 def _context_id() -> int:

@@ -26,6 +26,21 @@ Receivers must be idempotent: the job re-sends the signal for statements already
 A receiver that raises is logged and does not stop the others, nor fail the request.
 """
 
+actors_seen = _signals.signal("actors-seen")
+"""Sent by :mod:`xapi.actors` while statements are being stored, inside that transaction, for
+actor keys this process has not settled yet: who are they? A receiver answers for the keys it
+can judge, and the answers are written with the actors' rows, in the same transaction (so a
+new person's first statement costs no second transaction).
+
+:sender: the tenant id (``int``)
+:keys: ``list[str]``, actor keys (:mod:`xapi.keys`), sorted
+:returns: ``dict[str, tuple[int | None, str | None]]``: key → (user id, how it matched), or
+    ``(None, None)`` for "nobody known, for now". Keys left out stay unlooked-at.
+
+Receivers only read. One that raises is logged and its answers left out: the statements are
+stored all the same, and their keys are looked at again after the commit (``statements_recorded``).
+"""
+
 placeables_wanted = _signals.signal("placeables-wanted")
 """Sent by the Deep Linking picker (``lti_tool.lti.deep_linking``) to learn what a designer can
 place in a course, and by a launch of a placed link to find the item it opens.

@@ -10,10 +10,12 @@ is this package's business, so the matching lives here, within the tenant's regi
   person of the registration has it.
 - an administrator's explicit mapping comes first.
 
-It runs at two moments, both signals: after statements are recorded, for actor keys nobody has
-looked at yet (a few queries per batch however many keys, and none once every actor of the
-batch is settled, see :mod:`xapi.actors`); and at every launch, for keys of the launching
-person still waiting for them.
+It runs at three moments, all signals: while statements are stored, for actor keys this
+process has not settled (``actors_seen``: the answers go in with the actors' rows, in the same
+transaction, a query per kind of key however many keys); after they are recorded, for keys
+still never looked at (none, when the statements were stored in a process where this package
+answers ``actors_seen``); and at every launch, for keys of the launching person still waiting
+for them.
 The launch is the hot path: a tenant with no unresolved actor costs it no query at all (a
 per-process flag, see :func:`_anything_waiting`), and otherwise one indexed lookup of this
 person's candidate keys.
@@ -30,7 +32,7 @@ from sqlalchemy import exists, func, select
 
 from lti_tool.core import signals
 from lti_tool.core.cache import app_cache
-from lti_tool.core.db import commit_or_rollback, db
+from lti_tool.core.db import after_commit, commit_or_rollback, db
 from lti_tool.lti.models import Deployment, Registration, User
 from xapi import actors
 from xapi import keys as keys_module
@@ -42,20 +44,24 @@ ACCOUNT, MBOX, MBOX_SHA1SUM = "account", "mbox", "mbox_sha1sum"
 # launches of this one within this delay. A key missed that way is attached at the person's
 # next launch.
 _WAITING_TTL = 30.0
+_REGISTRATION_TTL = 60.0  # stale only if a tenant is deleted and its id reused (SQLite)
 
 
 def resolve_new_actors(tenant_id: int, statement_ids: Sequence[str]) -> dict[str, actors.Answer]:
     """Match the never-looked-at actors of these statements: the answer for each (a user, or
-    nobody yet). A few queries however many keys; none when every actor is settled."""
+    nobody yet). A few queries however many keys; none when every actor is settled (as every
+    actor whose statements were stored in this process is: :func:`_on_actors_seen`)."""
     unchecked = actors.unchecked(tenant_id, statement_ids)
     if not unchecked:
         return {}
-    explicit = actors.explicit_users(tenant_id, unchecked)
-    answers: dict[str, actors.Answer] = {key: (explicit[key], actors.EXPLICIT) for key in explicit}
-    others = [key for key in unchecked if key not in explicit]
-    answers.update(_Matcher(_registration_of(tenant_id)).match_all(others))
+    answers = actors.who_are(tenant_id, unchecked)
     actors.record_checks(tenant_id, answers)
     return answers
+
+
+def who_is(tenant_id: int, keys: Sequence[str]) -> dict[str, actors.Answer]:
+    """The LTI user of each of these actor keys, if there is one yet: an answer for every key."""
+    return _Matcher(_registration_of(tenant_id)).match_all(keys)
 
 
 def attach_launching_user(tenant_id: int, user_id: int) -> int:
@@ -218,13 +224,30 @@ class _Registration:
 
 
 def _registration_of(tenant_id: int) -> _Registration:
+    """The tenant's registration (cached per process: a tenant never changes registration, nor
+    a registration its issuer)."""
+    found = app_cache("lti.tenant_registration", _REGISTRATION_TTL).get(
+        tenant_id, lambda: _load_registration(tenant_id)
+    )
+    assert found is not None, f"no tenant {tenant_id}"
+    return found
+
+
+def _load_registration(tenant_id: int) -> _Registration | None:
     row = db.session.execute(
         select(Registration.id, Registration.issuer)
         .join(Deployment, Deployment.registration_id == Registration.id)
         .where(Deployment.id == tenant_id)
     ).one_or_none()
-    assert row is not None, f"no tenant {tenant_id}"
-    return _Registration(row.id, row.issuer)
+    return _Registration(row.id, row.issuer) if row else None
+
+
+def _on_actors_seen(tenant_id: int, keys: Sequence[str], **_: Any) -> dict[str, actors.Answer]:
+    answers = who_is(tenant_id, keys)
+    if any(user_id is None for user_id, _how in answers.values()):
+        # These keys wait for their person's launch once committed: launches must look again.
+        after_commit(lambda: app_cache("xapi.actors_waiting", _WAITING_TTL).discard(tenant_id))
+    return answers
 
 
 def _on_statements_recorded(tenant_id: int, statement_ids: Sequence[str], **_: Any) -> None:
@@ -239,5 +262,6 @@ def _on_user_launched(launch: Any, **_: Any) -> None:
     attach_launching_user(launch.tenant_id, launch.user_id)  # the launch request commits
 
 
+signals.actors_seen.connect(_on_actors_seen)
 signals.statements_recorded.connect(_on_statements_recorded)
 signals.user_launched.connect(_on_user_launched)
