@@ -45,6 +45,7 @@ _PER_ROW = {
     "object_agent_key": "text",
     "registration": "text",
     "voids_id": "text",
+    "object_statement_id": "text",
 }
 _COLUMNS = ", ".join(f'"{name}"' for name in _PER_ROW)
 _TYPED = ", ".join(f'"{name}" {kind}' for name, kind in _PER_ROW.items())

@@ -13,6 +13,10 @@ An *actor key* is an inverse functional identifier (IFI, 1.0.3 Data 2.4.2.3) wri
 A key (or any indexed IRI) longer than :data:`MAX_INDEXED` characters, or holding control
 characters, is stored as ``sha256:<hex>`` of itself instead: database indexes have a size limit
 and PostgreSQL text cannot hold NUL. The same function applied to a query value finds it again.
+
+Also here: the *target* of a statement whose object is a StatementRef
+(:func:`statement_ref_target`), stored with it so that ``GET statements`` can follow the
+reference (:mod:`xapi.reading`).
 """
 
 from __future__ import annotations
@@ -77,3 +81,13 @@ def parse(key: str) -> tuple[str, str, str]:
         home_page, _, name = value.partition("|")
         return ifi, home_page, name
     return ifi, value, ""
+
+
+def statement_ref_target(statement: dict[str, Any]) -> str | None:
+    """The id (lower case) a valid statement's object targets when it is a StatementRef.
+
+    A StatementRef in ``context.statement`` is not one: it does not affect filtering
+    (1.0.3 Communication 2.1.3, "Filter Conditions for StatementRefs").
+    """
+    target = statement["object"]
+    return target["id"].lower() if target.get("objectType") == "StatementRef" else None

@@ -4,7 +4,8 @@
   statement as the sender sent it, minus ``stored``/``authority`` (the LRS overwrites those:
   1.0.3 Data 2.4.8.s3.b2, 2.4.9); ``assigned`` is what we set (``stored``, ``authority``, and
   ``id``/``timestamp``/``version`` when the sender left them out). What we return is the two
-  joined. The other columns exist for querying.
+  joined. The other columns exist for querying (``object_statement_id``: the statement a
+  StatementRef object targets, which the GET filters follow; see :mod:`xapi.reading`).
 - ``Credential``: a key/secret pair an LRS or Moodle uses for HTTP Basic auth; the secret is
   kept only as an argon2 hash.
 - ``Actor``: an actor key seen in this tenant's statements, and the LearnLoop user it belongs
@@ -43,6 +44,8 @@ from lti_tool.core.db import Base, UTCDateTime, utcnow
 TENANT = "lti_deployment.id"
 USER = "lti_user.id"
 _VOIDING = text("voids_id IS NOT NULL")
+_AGENT_OBJECT = text("object_agent_key IS NOT NULL")
+_REFERRING = text("object_statement_id IS NOT NULL")
 _KEY = String(300)  # an indexed value from xapi.keys.indexed: at most 255 characters + prefix
 
 
@@ -55,8 +58,22 @@ class Statement(Base):
         Index(None, "tenant_id", "verb_id"),
         Index(None, "tenant_id", "activity_id"),
         Index(None, "tenant_id", "registration"),
-        # Only voiding statements: an index that costs the other inserts nothing.
+        # Partial indexes: only the rows that have the value, so the other inserts pay nothing.
         Index(None, "tenant_id", "voids_id", postgresql_where=_VOIDING, sqlite_where=_VOIDING),
+        Index(
+            None,
+            "tenant_id",
+            "object_agent_key",
+            postgresql_where=_AGENT_OBJECT,
+            sqlite_where=_AGENT_OBJECT,
+        ),
+        Index(
+            None,
+            "tenant_id",
+            "object_statement_id",
+            postgresql_where=_REFERRING,
+            sqlite_where=_REFERRING,
+        ),
     )
 
     # Also the tiebreaker among statements stored in the same millisecond (one batch).
@@ -73,6 +90,8 @@ class Statement(Base):
     object_agent_key: Mapped[str | None] = mapped_column(_KEY)  # when the object is an agent
     registration: Mapped[str | None] = mapped_column(String(36))
     voids_id: Mapped[str | None] = mapped_column(String(36))  # set on a voiding statement
+    # When the object is a StatementRef (voiding statements too): the id it targets, lower case.
+    object_statement_id: Mapped[str | None] = mapped_column(String(36))
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -6,7 +6,8 @@ A statement is returned as it was received joined with what we assigned (``store
 Queries run in ``stored`` order (newest first unless ascending), ties broken by row id, and
 continue after the last row of the previous page (keyset paging: no OFFSET to grow slow).
 
-The filters (1.0.3 Communication 2.1.3; 2.0 §4.1.6.1):
+The filters (1.0.3 Communication 2.1.3; 2.0 §4.1.6.1), as SQL in :mod:`xapi.filters` (which
+also defines :class:`Filters`):
 
 - ``agent``: the actor or the object, or a member of a Group there (:mod:`xapi.related`); with
   ``related_agents`` also the authority, instructor, team, context agents and groups, and the
@@ -18,39 +19,39 @@ The filters (1.0.3 Communication 2.1.3; 2.0 §4.1.6.1):
   query): candidates are the statements whose text holds ``"id":"<the IRI>"``, and each is
   checked before it counts. Such a query reads through the tenant's statements until it has
   a page, so it is slower than the others.
+- ``verb``, ``registration``: exact; ``since``/``until``: ``stored`` strictly after / at or
+  before.
+
+StatementRefs (Communication 2.1.3, "Filter Conditions for StatementRefs"): a statement whose
+object is a StatementRef also meets the filters other than ``since``/``until`` when the
+statement it targets meets them, or one that target refers on to, and so on. All those filters
+must be met by one statement of the chain (as ADL's LRS and lrsql read the rule): "Andrew
+confirmed <Ben passed>" is found by ``agent=Ben`` and by ``verb=passed``, not by both
+``agent=Ben`` and ``verb=confirmed``. ``since``, ``until`` and the page apply to the statement
+returned. A StatementRef in ``context.statement`` is not followed. Targets are looked up in the
+same tenant only; one not stored (yet) meets nothing. A voided target still counts, so what
+targets it, the voiding statement included, is returned; the voided one itself is not
+(2.1.4.s1.b2). A page is thus two queries merged in ``stored`` order: the statements that meet
+the filters themselves, and those that meet them through their StatementRef.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 
 from lti_tool.core.db import db
-from xapi.jsonbody import dumps
-from xapi.keys import indexed, parse
-from xapi.models import RelatedAgent, Statement
+from xapi.filters import Filters, among, content, mentions_activity, referring, times
+from xapi.models import Statement
 
 Position = tuple[dt.datetime, int]  # (stored, row id) of a page's last statement
 _CHUNK = 200  # candidate rows read at a time when each must be checked
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What a query keeps, as column values (:mod:`xapi.params` reads them from a request)."""
-
-    agent_key: str | None = None
-    verb_id: str | None = None
-    activity_id: str | None = None  # the IRI as sent
-    registration: str | None = None
-    since: dt.datetime | None = None
-    until: dt.datetime | None = None
-    related_agents: bool = False
-    related_activities: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,20 +87,7 @@ def find(tenant_id: int, statement_id: str, *, voided: bool) -> Found | None:
 def page(
     tenant_id: int, filters: Filters, *, ascending: bool, limit: int, after: Position | None
 ) -> Page:
-    order = (Statement.stored, Statement.id)
-    query = (
-        select(
-            Statement.id,
-            Statement.stored,
-            Statement.received,
-            Statement.assigned,
-            Statement.activity_id,
-        )
-        .where(Statement.tenant_id == tenant_id, Statement.voided.is_(False))
-        .where(*_conditions(tenant_id, filters))
-        .order_by(*(column if ascending else column.desc() for column in order))
-    )
-    rows = list(_matching(query, filters, ascending, limit + 1, after))
+    rows = list(islice(_matching(tenant_id, filters, ascending, after, limit + 1), limit + 1))
     shown = rows[:limit]
     positions = [(row.stored, row.id) for row in shown]
     last = positions[-1] if shown and len(rows) > limit else None
@@ -108,27 +96,80 @@ def page(
 
 
 def _matching(
-    query: Any, filters: Filters, ascending: bool, wanted: int, after: Position | None
+    tenant_id: int, filters: Filters, ascending: bool, after: Position | None, wanted: int
 ) -> Iterator[Any]:
-    """Up to ``wanted`` rows of ``query`` after ``after``; when the SQL over-selects
-    (``related_activities``), reading on in chunks and keeping the rows that really match."""
-    if not (filters.related_activities and filters.activity_id):
-        bounded = query.where(_beyond(after, ascending)) if after else query
-        yield from db.session.execute(bounded.limit(wanted))
-        return
-    found = 0
+    """The rows of the query after ``after``, in order, read ``wanted`` at a time (or
+    :data:`_CHUNK` at a time when the SQL over-selects and each row must be checked).
+
+    Two queries, merged: the statements that meet the filters themselves, and those that meet
+    them through their StatementRef. Each is planned on its own (as one query with an OR, the
+    agent filter's index lookups gave way to a walk through the tenant's statements). A
+    statement in both comes once: the merge puts its two copies side by side.
+    """
+    iri = _over_selected(filters)
+    chunk = _CHUNK if iri else wanted
+    itself = content(tenant_id, filters, Statement)
+    sources = [_tagged(_keyset(_select(tenant_id, filters, *itself), ascending, after, chunk))]
+    if itself:  # without filters, every statement is in the first query already
+        through_refs = _select(
+            tenant_id,
+            filters,
+            Statement.object_statement_id.is_not(None),
+            among(Statement.statement_id, referring(tenant_id, filters)),
+        )
+        sources.append(_tagged(_keyset(through_refs, ascending, after, chunk), via_ref=True))
+    merged = heapq.merge(*sources, key=lambda item: _position(item[0]), reverse=not ascending)
+    last = None
+    for row, via_ref in merged:
+        if row.id == last:
+            continue
+        if iri is None or _really_matches(tenant_id, filters, iri, row, via_ref):
+            last = row.id
+            yield row
+
+
+def _over_selected(filters: Filters) -> str | None:
+    """The activity to check each row for in Python, when the SQL over-selects
+    (``related_activities``)."""
+    return filters.activity_id if filters.related_activities else None
+
+
+def _select(tenant_id: int, filters: Filters, *conditions: Any) -> Any:
+    """The columns of the statements of a page, within the tenant and ``since``/``until``."""
+    return select(
+        Statement.id,
+        Statement.stored,
+        Statement.received,
+        Statement.assigned,
+        Statement.activity_id,
+        Statement.object_statement_id,
+    ).where(
+        Statement.tenant_id == tenant_id,
+        Statement.voided.is_(False),
+        *times(filters),
+        *conditions,
+    )
+
+
+def _keyset(query: Any, ascending: bool, after: Position | None, chunk: int) -> Iterator[Any]:
+    """The rows of ``query`` in ``stored`` order after ``after``, read ``chunk`` at a time."""
+    order = (Statement.stored, Statement.id)
+    query = query.order_by(*(column if ascending else column.desc() for column in order))
     while True:
         bounded = query.where(_beyond(after, ascending)) if after else query
-        rows = db.session.execute(bounded.limit(_CHUNK)).all()
-        for row in rows:
-            if _mentions_activity(row, filters.activity_id):
-                yield row
-                found += 1
-                if found == wanted:
-                    return
-        if len(rows) < _CHUNK:
+        rows = db.session.execute(bounded.limit(chunk)).all()
+        yield from rows
+        if len(rows) < chunk:
             return
-        after = (rows[-1].stored, rows[-1].id)
+        after = _position(rows[-1])
+
+
+def _tagged(rows: Iterator[Any], *, via_ref: bool = False) -> Iterator[tuple[Any, bool]]:
+    return ((row, via_ref) for row in rows)
+
+
+def _position(row: Any) -> Position:
+    return (row.stored, row.id)
 
 
 def existing_ids(tenant_id: int, statement_ids: Sequence[str]) -> list[str]:
@@ -143,76 +184,29 @@ def existing_ids(tenant_id: int, statement_ids: Sequence[str]) -> list[str]:
     return [statement_id for statement_id in statement_ids if statement_id in found]
 
 
-def _conditions(tenant_id: int, filters: Filters) -> list[Any]:
-    conditions: list[Any] = []
-    if filters.agent_key:
-        conditions.append(_agent(tenant_id, filters.agent_key, filters.related_agents))
-    if filters.activity_id:
-        conditions.append(_activity(filters.activity_id, filters.related_activities))
-    for column, value in (
-        (Statement.verb_id, filters.verb_id),
-        (Statement.registration, filters.registration),
-    ):
-        if value:
-            conditions.append(column == value)
-    if filters.since:
-        conditions.append(Statement.stored > filters.since)  # strictly after (XAPI-00174)
-    if filters.until:
-        conditions.append(Statement.stored <= filters.until)  # at or before (XAPI-00175)
-    return conditions
-
-
-def _agent(tenant_id: int, key: str, related: bool) -> Any:
-    rows = select(RelatedAgent.statement_id).where(
-        RelatedAgent.tenant_id == tenant_id, RelatedAgent.agent_key == key
-    )
-    if not related:
-        rows = rows.where(RelatedAgent.related_only.is_(False))
-    found = [
-        Statement.actor_key == key,
-        Statement.object_agent_key == key,
-        Statement.statement_id.in_(rows),
-    ]
-    if related and (authority := _authority_text(key)):
-        # LIKE: case-sensitive on PostgreSQL; SQLite's ignores ASCII case, a near miss we accept
-        # on the embedded database.
-        found.append(Statement.assigned.contains(authority, autoescape=True))
-    return or_(*found)
-
-
-def _authority_text(key: str) -> str | None:
-    """How ``assigned`` holds the authority whose actor key is ``key``, if it can be one."""
-    ifi, home_page, name = parse(key)
-    if ifi != "account":
-        return None
-    authority = {"objectType": "Agent", "account": {"homePage": home_page, "name": name}}
-    return '"authority":' + dumps(authority)
-
-
-def _activity(iri: str, related: bool) -> Any:
-    exact = Statement.activity_id == indexed(iri)
-    if not related:
-        return exact
-    return or_(exact, Statement.received.contains('"id":' + dumps(iri), autoescape=True))
-
-
-def _mentions_activity(row: Any, iri: str) -> bool:
-    if row.activity_id == indexed(iri):
-        return True
-    return iri in _activity_ids(json.loads(row.received))
-
-
-def _activity_ids(part: dict[str, Any]) -> Iterator[str]:
-    """The ids of a statement's object Activity and context activities, and its SubStatement's."""
-    target = part["object"]
-    kind = target.get("objectType", "Activity")
-    if kind == "Activity":
-        yield target["id"]
-    for found in part.get("context", {}).get("contextActivities", {}).values():
-        for activity in found if isinstance(found, list) else [found]:
-            yield activity["id"]
-    if kind == "SubStatement":
-        yield from _activity_ids(target)
+def _really_matches(tenant_id: int, filters: Filters, iri: str, row: Any, via_ref: bool) -> bool:
+    """Whether a row the SQL over-selected meets the filters itself or, ``via_ref``, through a
+    statement its StatementRef leads to (one query per step: such rows are rare)."""
+    if not via_ref:
+        return mentions_activity(row, iri)
+    seen: set[str] = set()
+    target = row.object_statement_id
+    while target is not None and target not in seen:
+        seen.add(target)
+        step = db.session.execute(
+            select(
+                Statement.received,
+                Statement.activity_id,
+                Statement.object_statement_id,
+                and_(*content(tenant_id, filters, Statement)).label("meets"),
+            ).where(Statement.tenant_id == tenant_id, Statement.statement_id == target)
+        ).one_or_none()
+        if step is None:
+            return False
+        if step.meets and mentions_activity(step, iri):
+            return True
+        target = step.object_statement_id
+    return False
 
 
 def _beyond(after: Position, ascending: bool) -> Any:

@@ -38,7 +38,7 @@ from xapi import actors, batch_insert, related, timestamps
 from xapi.comparison import canonical_text, same_statement
 from xapi.errors import BadRequest, Conflict, XapiError
 from xapi.jsonbody import dumps
-from xapi.keys import actor_key, indexed
+from xapi.keys import actor_key, indexed, statement_ref_target
 from xapi.models import Statement
 from xapi.validation.schemas.verb import VOIDED
 
@@ -179,6 +179,7 @@ def _query_columns(statement: dict[str, Any], stored: Any) -> dict[str, Any]:
         "object_agent_key": actor_key(target) if kind in ("Agent", "Group") else None,
         "registration": registration.lower() if registration else None,
         "voids_id": target["id"].lower() if verb_id == VOIDED else None,
+        "object_statement_id": statement_ref_target(statement),
     }
 
 

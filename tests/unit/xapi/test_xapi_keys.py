@@ -54,3 +54,12 @@ def test_email_keys_match_what_a_statement_about_that_email_would_carry() -> Non
     assert keys.mbox_key(email) == keys.actor_key({"mbox": "mailto:" + email})
     digest = hashlib.sha1(b"mailto:Ada@Example.org").hexdigest()  # noqa: S324  # xAPI's SHA-1
     assert keys.mbox_sha1sum_key(email) == keys.actor_key({"mbox_sha1sum": digest})
+
+
+def test_a_statement_ref_object_gives_its_target_in_lower_case_and_nothing_else_does() -> None:
+    target = "6C4E2A56-0F0B-4C2E-9C43-7E6B8C1F2D3A"
+    ref = {"objectType": "StatementRef", "id": target}
+    activity = {"id": "http://example.com/a"}
+    assert keys.statement_ref_target({"object": ref}) == target.lower()
+    assert keys.statement_ref_target({"object": activity}) is None
+    assert keys.statement_ref_target({"object": activity, "context": {"statement": ref}}) is None
