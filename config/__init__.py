@@ -67,6 +67,9 @@ DEFAULTS: dict[str, Any] = {
     # How often one page is asked for while the LRS answers 429/5xx or cannot be reached
     # (waiting 1, 2, 4, … s between, or as long as Retry-After says, up to 2 minutes).
     "XAPI_PULL_ATTEMPTS": 5,
+    # The largest page (bytes, attachment data included) a pull reads from an LRS; a larger one
+    # fails the pull, saying so, rather than filling the worker's memory.
+    "XAPI_PULL_MAX_PAGE_BYTES": 64 * 1024 * 1024,
     # Emitting: statements per POST to an LRS, and days a delivered statement stays in the outbox.
     "XAPI_DELIVERY_BATCH": 50,
     "XAPI_OUTBOX_KEEP_DAYS": 7,
@@ -101,6 +104,7 @@ _INT_KEYS = {
     "XAPI_PULL_PAGE_SIZE",
     "XAPI_PULL_MAX_PAGES",
     "XAPI_PULL_ATTEMPTS",
+    "XAPI_PULL_MAX_PAGE_BYTES",
     "XAPI_DELIVERY_BATCH",
     "XAPI_OUTBOX_KEEP_DAYS",
     "LTI_SERVICE_HTTP_TIMEOUT",

@@ -13,7 +13,9 @@ pull starts again from the cursor, and what it reads twice is stored once. Turni
 leaves what waits for the LRS waiting, to go when it is turned on again. Deleting a connection
 (:func:`delete`) drops what still waits for it: those statements will not reach that LRS (the
 outbox keeps them for the other connections, then forgets them as usual). Resetting the pull
-cursor (:func:`reset_pull`) re-reads the LRS from a date, or from its beginning.
+cursor (:func:`reset_pull`) re-reads the LRS from a date, or from its beginning; a pull running
+at that moment stops at its next page without moving the cursor, and the next pull starts from
+the new one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from lti_tool.core.db import db, utcnow
 from lti_tool.core.security import decrypt, encrypt
@@ -121,9 +124,8 @@ def reset_pull(tenant_id: int, connection_id: int, since: dt.datetime | None) ->
         return False
     if since is not None and since > utcnow():
         raise InvalidConnection("since", "the date to read from must not be in the future")
-    connection.pull_since = since
+    _write(connection, pull_since=since, last_pull_error=None)
     _forget_walk(connection)
-    connection.last_pull_error = None
     db.session.flush()
     return True
 
@@ -149,8 +151,22 @@ def _sealed(username: str, password: str) -> str:
 
 
 def _forget_walk(connection: LrsConnection) -> None:
-    """Drop a walk through ``more`` pages in progress: the next pull starts from ``pull_since``."""
-    connection.pull_more = connection.walk_high = connection.walk_consistent = None
+    """Drop a walk through ``more`` pages in progress: the next pull starts from ``pull_since``.
+
+    A pull running now still holds the old cursor; raising ``pull_generation`` (in SQL, so two
+    resets at once both count) makes its next cursor write find nothing to update, and it stops
+    there (:mod:`xapi.pulling`): the reset wins, whichever commits first.
+    """
+    _write(connection, pull_more=None, walk_high=None, walk_consistent=None)
+    connection.pull_generation = LrsConnection.pull_generation + 1  # type: ignore[assignment]
+
+
+def _write(connection: LrsConnection, **values: object) -> None:
+    """Set these columns, and write them even where they seem unchanged: a pull writes its
+    cursor from a session of its own, so what this session read may be out of date."""
+    for name, value in values.items():
+        setattr(connection, name, value)
+        flag_modified(connection, name)
 
 
 def normalized_endpoint(url: str) -> str:

@@ -7,18 +7,30 @@ record that LearnLoop cannot ask to change, so a statement that is invalid, or t
 stored (its id already holds other content), is skipped and reported with its position, and
 the rest is stored. One bad statement must not hold back the ones around it, nor block a pull
 forever. A statement twice in one batch (the same id, the same content) is one statement.
+
+Attachment data (``parts``, by ``sha2``: an LRS's ``multipart/mixed`` answer, already checked
+against its hashes by :mod:`xapi.attachments.multipart`) is kept as the listener keeps it
+(:func:`xapi.attachments.storage.keep`), for the statements stored and only the data they name.
+A signed statement whose signature came as a part must pass the listener's signature checks
+(:mod:`xapi.attachments.signatures`), or it is skipped. An attachment whose data did not come
+(no part, no ``fileUrl``) does not hold its statement back either: the statement is stored, and
+counted in ``without_data`` unless that data is already here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
 
 from xapi import store
+from xapi.attachments import signatures, storage
+from xapi.attachments.multipart import Part
+from xapi.attachments.parts import attachments_of
 from xapi.comparison import same_statement
+from xapi.errors import BadRequest
 from xapi.validation import StatementInvalid, validate_statement
 from xapi.validation.errors import format_error
 
@@ -45,6 +57,8 @@ class Taken:
     new_ids: list[str]  # stored now (announce these)
     accepted: int  # valid and stored, now or before
     problems: list[Problem]  # skipped, in the order of the items
+    kept: int = 0  # attachment parts kept with the stored statements
+    without_data: int = 0  # stored statements naming attachment data that LearnLoop lacks
 
 
 def sender(tenant_id: int, name: str, version: str) -> store.Sender:
@@ -58,20 +72,32 @@ def sender(tenant_id: int, name: str, version: str) -> store.Sender:
     )
 
 
-def take_in(items: Sequence[Item], by: store.Sender, version: str) -> Taken:
-    """Validate under ``version``'s rules and store what is valid; flushes, never commits."""
+def take_in(
+    items: Sequence[Item],
+    by: store.Sender,
+    version: str,
+    parts: Mapping[str, Part] | None = None,
+) -> Taken:
+    """Validate under ``version``'s rules and store what is valid, with the attachment data in
+    ``parts`` that it names (see the module docstring); flushes, never commits."""
+    parts = parts or {}
     problems: dict[int, Problem] = {}
-    valid = _valid(items, version, problems)
+    valid = _signed(items, _valid(items, version, problems), parts, version, problems)
     recorded = store.record(
         [items[n].statement for n in valid], by, batch=True, all_or_nothing=False
     )
     for index, path, rule in recorded.refused:
         n = valid[index]
         problems[n] = Problem(items[n].position, format_error(path, rule))
+    stored = [items[n].statement for n in valid if n not in problems]
+    named = {sha2: parts[sha2] for sha2 in storage.named_by(stored) if sha2 in parts}
+    storage.keep(by.tenant_id, stored, named)
     return Taken(
         recorded.new_ids,
-        len(valid) - len(recorded.refused),
+        len(stored),
         [problems[n] for n in sorted(problems)],
+        len(named),
+        _without_data(by.tenant_id, stored, named),
     )
 
 
@@ -97,6 +123,42 @@ def _valid(items: Sequence[Item], version: str, problems: dict[int, Problem]) ->
             first_with_id[key] = n
         valid.append(n)
     return valid
+
+
+def _signed(
+    items: Sequence[Item],
+    valid: list[int],
+    parts: Mapping[str, Part],
+    version: str,
+    problems: dict[int, Problem],
+) -> list[int]:
+    """``valid`` less the statements whose signature part fails the listener's checks."""
+    if not parts:
+        return valid
+    passed = []
+    for n in valid:
+        try:
+            signatures.check([items[n].statement], parts, version, batch=False)
+        except BadRequest as exc:
+            problems[n] = Problem(items[n].position, format_error(*exc.errors[0]))
+            continue
+        passed.append(n)
+    return passed
+
+
+def _without_data(
+    tenant_id: int, statements: list[dict[str, Any]], parts: Mapping[str, Part]
+) -> int:
+    """How many of ``statements`` name data (no ``fileUrl``) neither in ``parts`` nor kept here."""
+    lacking = [
+        {a["sha2"].lower() for _, a in attachments_of(s) if "fileUrl" not in a} - parts.keys()
+        for s in statements
+    ]
+    wanted = set().union(*lacking)
+    if not wanted:
+        return 0
+    here = storage.sizes(tenant_id, wanted).keys()
+    return sum(1 for sha2s in lacking if sha2s - here)
 
 
 def _reason(exc: StatementInvalid) -> str:

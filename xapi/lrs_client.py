@@ -4,6 +4,10 @@
 - A ``more`` link should be relative (1.0.3 Data 2.5; LearningLocker #501 sent absolute ones):
   both are followed, but only to the endpoint's own server, so that a wrong or hostile link
   never gets our credentials.
+- A page of statements comes as JSON, or as ``multipart/mixed`` when asked with
+  ``attachments=true`` (C2.1.3): the StatementResult first, then the attachments' data, read
+  by :mod:`xapi.attachments.multipart` (a part whose data does not match its hash makes the
+  answer a :class:`BadAnswer`). An LRS may answer either way, with or without attachments.
 - :class:`Backoff` retries what may pass (429, 5xx, no connection, timeouts) a bounded number
   of times, waiting twice as long each time, or as long as ``Retry-After`` asks (up to a cap:
   beyond it the LRS is given up on for now). ``sleep`` is injectable, so tests never wait.
@@ -22,10 +26,15 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from xapi import jsonbody, timestamps
+from xapi.attachments import multipart
+from xapi.attachments.multipart import Part
 from xapi.connections import credentials_of
+from xapi.errors import BadRequest
 from xapi.models import LrsConnection
 
 TRANSIENT = frozenset({429, 500, 502, 503, 504})
+DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024  # LEARNLOOP_XAPI_PULL_MAX_PAGE_BYTES
+_CHUNK = 256 * 1024
 VERSION_HEADER = "X-Experience-API-Version"
 CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
 
@@ -59,6 +68,7 @@ class Page:
     statements: list[Any]
     more: str | None  # absolute, on the endpoint's server; None when this was the last page
     consistent_through: dt.datetime | None
+    parts: dict[str, Part] | None = None  # by sha2, from a multipart answer; None: it was JSON
 
 
 def retry_after(response: requests.Response) -> float | None:
@@ -100,6 +110,7 @@ class Backoff:
                 if response.status_code not in TRANSIENT:
                     return response
                 problem, wait = f"the LRS answered {response.status_code}", retry_after(response)
+                response.close()  # a streamed answer holds its connection until closed
             if wait is not None and wait > self.max_retry_after:
                 raise LrsUnavailable(f"{problem}, asking us to wait {wait:.0f} s", wait)
             if attempt == self.attempts:
@@ -121,18 +132,32 @@ class LrsClient:
         *,
         timeout: float = 30.0,
         session: requests.Session | None = None,
+        max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES,
     ) -> None:
         self.endpoint = endpoint
         self.version = version
         self.timeout = timeout
+        self.max_page_bytes = max_page_bytes
         self.session = session or requests.Session()
         self.session.auth = (username, password)
         self.session.headers[VERSION_HEADER] = version
 
     @classmethod
-    def for_connection(cls, connection: LrsConnection, timeout: float = 30.0) -> LrsClient:
+    def for_connection(
+        cls,
+        connection: LrsConnection,
+        timeout: float = 30.0,
+        max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES,
+    ) -> LrsClient:
         username, password = credentials_of(connection)
-        return cls(connection.endpoint, username, password, connection.version, timeout=timeout)
+        return cls(
+            connection.endpoint,
+            username,
+            password,
+            connection.version,
+            timeout=timeout,
+            max_page_bytes=max_page_bytes,
+        )
 
     @property
     def statements_url(self) -> str:
@@ -149,23 +174,27 @@ class LrsClient:
         return url
 
     def get_page(self, url: str, params: dict[str, str] | None = None) -> requests.Response:
-        return self.session.get(url, params=params, timeout=self.timeout)
+        """The answer, its body not read yet: :meth:`read_page` reads it, up to a limit."""
+        return self.session.get(url, params=params, timeout=self.timeout, stream=True)
 
     def read_page(self, response: requests.Response) -> Page:
         """The StatementResult in a 2xx answer; :class:`BadAnswer` if it is not one."""
         if response.status_code in TRANSIENT:
+            response.close()
             raise unavailable(response)
+        content = _body(response, self.max_page_bytes)
         if not 200 <= response.status_code < 300:
-            raise LrsRefused(response.status_code, response.text)
+            raise LrsRefused(response.status_code, content.decode("utf-8", errors="replace"))
+        content, parts = _split(response, content)
         try:
-            body = jsonbody.loads(response.content)
+            body = jsonbody.loads(content)
         except jsonbody.BadJson as exc:
             raise BadAnswer(f"the LRS's answer is not valid JSON: {exc}") from exc
         statements = body.get("statements") if isinstance(body, dict) else None
         more = body.get("more") if isinstance(body, dict) else None
         if not isinstance(statements, list) or not isinstance(more, str | None):
             raise BadAnswer("the LRS's answer is not a StatementResult ({statements, more})")
-        return Page(statements, self.absolute(more) if more else None, _through(response))
+        return Page(statements, self.absolute(more) if more else None, _through(response), parts)
 
     def post_statements(self, body: str) -> requests.Response:
         return self.session.post(
@@ -199,6 +228,42 @@ def shows(response: requests.Response, statement_id: str) -> bool:
         isinstance(s, dict) and isinstance(s.get("id"), str) and s["id"].lower() == wanted
         for s in (found if isinstance(found, list) else [])
     )
+
+
+def _body(response: requests.Response, limit: int) -> bytes:
+    """The body of a streamed answer; :class:`BadAnswer` once it grows beyond ``limit`` bytes."""
+    too_big = BadAnswer(
+        f"the LRS's answer is larger than {limit} bytes (LEARNLOOP_XAPI_PULL_MAX_PAGE_BYTES): "
+        "raise that limit, or have pages with less attachment data"
+    )
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        response.close()
+        raise too_big
+    chunks, size = [], 0
+    try:
+        for chunk in response.iter_content(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise too_big
+            chunks.append(chunk)
+    except requests.RequestException as exc:
+        raise BadAnswer(f"the LRS's answer broke off ({type(exc).__name__})") from exc
+    finally:
+        response.close()
+    return b"".join(chunks)
+
+
+def _split(response: requests.Response, content: bytes) -> tuple[bytes, dict[str, Part] | None]:
+    """The StatementResult's JSON and, in a ``multipart/mixed`` answer, the attachment parts."""
+    content_type = response.headers.get("Content-Type", "")
+    if content_type.split(";", 1)[0].strip().lower() != "multipart/mixed":
+        return content, None
+    try:
+        received = multipart.read(content_type, content)
+    except BadRequest as exc:
+        raise BadAnswer(f"the LRS's multipart answer cannot be read: {exc.message}") from exc
+    return received.statements, received.parts
 
 
 def _through(response: requests.Response) -> dt.datetime | None:

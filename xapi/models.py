@@ -136,6 +136,8 @@ class LrsConnection(Base):
     """An LRS of the tenant. The pull cursor: ``pull_since`` is the ``stored`` time up to which
     every statement has been pulled; a walk through ``more`` pages in progress is at
     ``pull_more``, having seen statements stored up to ``walk_high`` (see :mod:`xapi.pulling`).
+    ``pull_generation`` goes up when the cursor is reset, so a pull still walking the old
+    cursor cannot write over the new one.
     """
 
     __tablename__ = "xapi_lrs_connection"
@@ -153,6 +155,7 @@ class LrsConnection(Base):
     pull_more: Mapped[str | None] = mapped_column(Text)
     walk_high: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     walk_consistent: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    pull_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_pull_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_pull_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

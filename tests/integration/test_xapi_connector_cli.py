@@ -14,6 +14,7 @@ from flask import Flask
 from flask.cli import ScriptInfo
 
 from lti_tool.cli import main
+from tests.integration.xapi_attachment_helpers import attachment
 from tests.integration.xapi_helpers import Lrs, statement, stored_count, tenant_id
 from tests.integration.xapi_lrs_helpers import ENDPOINT, STATEMENTS, FakeLrs, connection
 from tests.support.platform import TestPlatform
@@ -100,7 +101,16 @@ def test_pull_shows_progress_and_stores_the_lrs_statements(
     assert result.exit_code == 0, result.output
     assert f"Pulling from connection {added['id']}" in result.stderr
     summary = json.loads(result.stdout)[str(added["id"])]
-    assert summary == {"pages": 2, "received": 3, "new": 3, "skipped": 0, "finished": True}
+    assert summary == {
+        "pages": 2,
+        "received": 3,
+        "new": 3,
+        "skipped": 0,
+        "finished": True,
+        "attachments": 0,
+        "without_attachment_data": 0,
+        "notes": [],
+    }
     assert len(lrs.all_pages()) == 3
     again = json.loads(_run(app, "pull", *_tenant(registered)).stdout)
     assert again[str(added["id"])]["new"] == 0
@@ -116,6 +126,24 @@ def test_pull_lists_skipped_statements_and_still_succeeds(
     result = _run(app, "pull", "--connection", str(added["id"]))
     assert result.exit_code == 0
     assert f"skipped page 1, statements[1] (id {bad[0]['id']}): verb.id" in result.stderr
+
+
+def test_pull_reports_an_lrs_that_refuses_attachments_and_what_came_without_data(
+    app: Flask, registered: TestPlatform, mock: responses.RequestsMock
+) -> None:
+    fake = FakeLrs(mock, refuses_attachments=True)
+    fake.add(1, attachments=[attachment(b"minutes of the meeting")])
+    fake.add(1)
+    added = _add(app, registered)
+    result = _run(app, "pull", "--connection", str(added["id"]))
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)[str(added["id"])]
+    assert (summary["new"], summary["without_attachment_data"]) == (2, 1)
+    refused, lacking = summary["notes"]
+    assert refused.startswith("the LRS refused attachments=true (the LRS answered 400")
+    assert lacking.startswith("1 statement(s) stored without the attachment data")
+    assert f"connection {added['id']}: {refused}" in result.stderr
+    assert [q.get("attachments") for q in fake.queries] == ["true", None]
 
 
 def test_a_failed_pull_exits_1_and_the_next_resumes(

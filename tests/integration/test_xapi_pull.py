@@ -63,7 +63,7 @@ def test_a_pull_follows_more_links_and_stores_every_statement_once(
     assert (progress.pages, progress.received, progress.new) == (3, 5, 5)
     assert progress.finished and progress.skipped == 0
     assert _ids_in(lrs) == sorted(s["id"] for s in sent)
-    assert fake.queries[0] == {"ascending": "true", "limit": "2"}
+    assert fake.queries[0] == {"ascending": "true", "limit": "2", "attachments": "true"}
 
 
 def test_pulling_again_asks_since_the_newest_stored_and_stores_nothing_twice(

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -49,7 +50,9 @@ def connection(app: Flask, connection_id: int) -> LrsConnection:
 
 class FakeLrs:
     """Statements with ``stored`` times, served as pages: ``since``, ``limit``, ``ascending``
-    (unless ``ignores_ascending``: newest first, whatever is asked), ``more`` links."""
+    (unless ``ignores_ascending``: newest first, whatever is asked), ``more`` links; as JSON
+    whatever ``attachments`` asks (or a 400 to ``attachments=true`` if ``refuses_attachments``).
+    """
 
     def __init__(
         self,
@@ -58,12 +61,15 @@ class FakeLrs:
         page_size: int = 2,
         ignores_ascending: bool = False,
         consistent_through: str | None = None,
+        refuses_attachments: bool = False,
     ) -> None:
         self.statements: list[dict[str, Any]] = []
+        self.refuses_attachments = refuses_attachments
         self.page_size = page_size
         self.ignores_ascending = ignores_ascending
         self.consistent_through = consistent_through
         self.failing: Exception | int | None = None  # what every GET gets instead, when set
+        self.before_answer: Callable[[dict[str, str]], None] | None = None  # sees each query
         self.queries: list[dict[str, str]] = []
         self.walks = 0  # queries without a more link: each starts a walk its links name
         self.oldest_known_walk = 1
@@ -83,10 +89,14 @@ class FakeLrs:
     def _get(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         query = {k: v[0] for k, v in parse_qs(urlsplit(request.url or "").query).items()}
         self.queries.append(query)
+        if self.before_answer:
+            self.before_answer(query)
         if isinstance(self.failing, Exception):
             raise self.failing
         if isinstance(self.failing, int):
             return self.failing, {}, "{}"
+        if self.refuses_attachments and query.get("attachments") == "true":
+            return 400, {}, json.dumps({"error": "unknown parameter: attachments"})
         if "offset" not in query:
             self.walks += 1
         walk = int(query.get("walk", self.walks))

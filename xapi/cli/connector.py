@@ -4,7 +4,9 @@
 ``more``) and prints a summary as JSON on stdout. Statements the LRS holds but that break an
 xAPI rule are skipped and listed on stderr; the exit status stays 0 for them (pulling again
 would not change them), and is 1 when a pull failed (the LRS unreachable after retries, or a
-wrong answer): the cursor is kept, so the next pull resumes.
+wrong answer): the cursor is kept, so the next pull resumes. The summary counts the attachment
+data kept and the statements stored without theirs, and its ``notes`` say what did not go as
+asked (an LRS refusing ``attachments=true``, a cursor reset while the pull ran).
 """
 
 from __future__ import annotations
@@ -153,7 +155,12 @@ def _pull_one(connection_id: int, max_pages: int | None) -> dict[str, Any]:
         "new": progress.new,
         "skipped": progress.skipped,
         "finished": progress.finished,
+        "attachments": progress.attachments,
+        "without_attachment_data": progress.without_data,
+        "notes": progress.notes,
     }
+    for note in progress.notes:
+        click.echo(f"connection {connection_id}: {note}", err=True)
     if error:
         click.echo(f"connection {connection_id}: {error}; the next pull resumes", err=True)
         outcome["error"] = error

@@ -1,5 +1,7 @@
 """Pulling from a real Ralph LRS: every statement stored once, nothing new the second time,
-and a pull cut off by Ralph stopping resumes after its last committed page."""
+a pull cut off by Ralph stopping resumes after its last committed page, and statements with
+attachments come without their data (Ralph 5.1 holds none, and answers attachments=true with
+plain JSON)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import pytest
 from flask import Flask
 
 from tests.integration.lrs.ralph import PASSWORD, USER, Ralph
+from tests.integration.xapi_attachment_helpers import attachment
 from tests.integration.xapi_helpers import Lrs, statement, stored_count
 from tests.integration.xapi_lrs_helpers import NO_SLEEP, add_connection, connection
 from xapi import pulling
@@ -69,3 +72,23 @@ def test_a_pull_cut_off_by_ralph_stopping_resumes_when_ralph_is_back(
     assert sorted(s["id"] for s in lrs.all_pages()) == sorted(seeded)  # each exactly once
     assert stored_count(app) == 8
     assert connection(app, connection_id).last_pull_error is None
+
+
+def test_ralph_answers_attachments_true_with_json_and_the_report_counts_what_lacks_data(
+    app: Flask, ralph: Ralph, lrs: Lrs
+) -> None:
+    data = b"a certificate of completion"
+    with_data = statement(timestamp=None, attachments=[attachment(data)])
+    linked = statement(
+        timestamp=None, attachments=[attachment(data, fileUrl="https://example.com/c.pdf")]
+    )
+    ralph.post([with_data, linked, statement(timestamp=None)])  # Ralph takes JSON only
+    progress = _pull(app, _connect(app, ralph))
+    assert (progress.new, progress.skipped, progress.attachments) == (3, 0, 0)
+    assert progress.without_data == 1  # the fileUrl one needs no data
+    assert progress.notes == [  # Ralph did not refuse attachments=true: no fall-back note
+        "1 statement(s) stored without the attachment data they name: the LRS did not send "
+        "it (it answered attachments=true with plain JSON)"
+    ]
+    kept = lrs.get(statementId=with_data["id"]).get_json()
+    assert kept["attachments"] == with_data["attachments"]

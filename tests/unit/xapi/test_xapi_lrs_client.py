@@ -187,3 +187,18 @@ def test_a_statement_is_shown_only_when_the_answer_holds_it(
 ) -> None:
     lrs.get(STATEMENTS, json=body, status=status)
     assert shows(client.get_statement("abc"), "abc") is shown
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["Content-Length", "no length"])
+def test_a_page_larger_than_the_limit_is_a_bad_answer_read_no_further(
+    lrs: responses.RequestsMock, declared: bool
+) -> None:
+    body = b'{"statements": [], "more": ""}' + b" " * 2000
+    headers = {"Content-Length": str(len(body))} if declared else {}
+    lrs.get(STATEMENTS, body=body, content_type="application/json", headers=headers)
+    lrs.get(STATEMENTS, body=body, content_type="application/json", headers=headers)
+    small = LrsClient(ENDPOINT, "key", "secret", "1.0.3", max_page_bytes=1000)
+    with pytest.raises(BadAnswer, match="larger than 1000 bytes"):
+        small.read_page(small.get_page(small.statements_url))
+    enough = LrsClient(ENDPOINT, "key", "secret", "1.0.3", max_page_bytes=len(body))
+    assert enough.read_page(enough.get_page(enough.statements_url)).statements == []
