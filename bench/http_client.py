@@ -1,10 +1,11 @@
-"""A lean HTTP client for the benchmarks that POST: one kept-alive connection per client thread,
-``http.client`` and nothing else between the bench and the socket.
+"""A lean HTTP client for the benchmarks that POST: one connection per client thread, kept for as
+long as the server keeps it (gunicorn's sync workers close it after every answer, Ralph's
+uvicorn keeps it), ``http.client`` and nothing else between the bench and the socket.
 
 ``requests`` spends a few hundred microseconds of Python on every request (hooks, cookie jars,
 adapters, header merging). That time is the client's, not the server's, yet at one client it
 lands in every latency and slows every system alike, which squeezes a fast server's lead over a
-slow one. This client sends the same bytes with the same headers; what the bench measures is
+slow one. This client sends the same bodies with the same xAPI headers; what the bench measures is
 then the servers.
 """
 

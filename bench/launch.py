@@ -2,14 +2,13 @@
 
     .venv/bin/python -m bench.launch [--round-trips 2000] [--concurrency 1,4]
 
-Every tool runs under gunicorn with 2 workers (threaded, connections kept alive: see
-``bench.servers``) on loopback: LearnLoop on a throw-away PostgreSQL database; the reference
-tool (``bench/reference_tool/app.py``) on pylti1p3's Flask integration as its own example sets
-it up, once as is (``reference``: the platform JWKS fetched on every launch) and once with
-pylti1p3's JWKS cache on (``reference-jwks-cached``). This process is the platform: it serves
-its JWKS, signs each id_token with the nonce the tool issued, and drives ``C`` virtual users,
-one process each. After a warm-up, the tools take turns round by round (``--rounds``), so
-background load falls on them alike.
+Every tool runs under gunicorn with 2 sync workers on loopback: LearnLoop on a throw-away
+PostgreSQL database; the reference tool (``bench/reference_tool/app.py``) on pylti1p3's Flask
+integration as its own example sets it up, once as is (``reference``: the platform JWKS fetched
+on every launch) and once with pylti1p3's JWKS cache on (``reference-jwks-cached``). This
+process is the platform: it serves its JWKS, signs each id_token with the nonce the tool issued,
+and drives ``C`` virtual users, one process each. After a warm-up, the tools take turns round by
+round (``--rounds``), so background load falls on them alike.
 
 It prints a Markdown table for ``docs/BENCHMARKS.md``: launches/s, p50/p95 of the whole round
 trip as the client saw it, and p50/p95 of the server's own time for ``POST /lti/launch`` and

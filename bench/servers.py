@@ -2,10 +2,8 @@
 
 - a throw-away PostgreSQL database for LearnLoop (created, migrated, dropped);
 - a private ``redis-server`` for the reference tool's shared cache;
-- gunicorn for each tool, as ``learnloop serve`` runs LearnLoop (2 workers of 1 thread,
-  threaded so that connections are kept alive, :data:`lti_tool.cli.GUNICORN_WORKER_ARGS`), with
-  the same flags for every tool, and an access log that records every request's server time
-  (``%(D)s``, microseconds), from which the server-side latency is read.
+- gunicorn (2 sync workers, same flags) for each tool, with an access log that records every
+  request's server time (``%(D)s``, microseconds), from which the server-side latency is read.
 """
 
 from __future__ import annotations
@@ -24,8 +22,6 @@ from pathlib import Path
 import psycopg
 import requests
 from psycopg import sql
-
-from lti_tool.cli import GUNICORN_WORKER_ARGS
 
 REPO = Path(__file__).resolve().parent.parent
 ACCESS_LOG_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
@@ -134,7 +130,6 @@ def start_gunicorn(
 ) -> Server:
     access, errors = workdir / f"{name}.access.log", workdir / f"{name}.error.log"
     command = [sys.executable, "-m", "gunicorn", "--workers", str(GUNICORN_WORKERS)]
-    command += ["--threads", "1", *GUNICORN_WORKER_ARGS]
     command += ["--bind", f"127.0.0.1:{port}", "--chdir", str(cwd)]
     command += ["--access-logfile", str(access), "--access-logformat", ACCESS_LOG_FORMAT]
     command += ["--error-logfile", str(errors), app]

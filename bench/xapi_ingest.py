@@ -2,25 +2,25 @@
 
     .venv/bin/python -m bench.xapi_ingest [--singles 1000] [--batches 100] [--concurrency 1,8]
 
-LearnLoop runs under gunicorn with 2 workers (threaded, connections kept alive: see
-``bench.servers``) on a throw-away PostgreSQL database (created, migrated, registered, dropped
-again), with an xAPI credential from ``learnloop xapi create-credential``. Ralph 5.1.0 (file
-backend, Basic auth) runs from ``scripts/ralph.sh``, a fresh one with an empty store for every
-row: its file backend reads the whole file before each write, so a store filled by earlier rows
-would slow it down and flatter LearnLoop. (Its warm-up requests go to that fresh Ralph, and the
-store is emptied again before timing starts.) Statements are valid xAPI 1.0.3 shaped as Moodle's
-logstore_xapi sends them (account actor, verb, activity object with definition, context,
-timestamp), each with its own id; every row posts the *same* request bodies to both systems,
-serialized up front so the client does as little as possible per request.
+LearnLoop runs under gunicorn with 2 sync workers on a throw-away PostgreSQL database (created,
+migrated, registered, dropped again), with an xAPI credential from ``learnloop xapi
+create-credential``. Ralph 5.1.0 (file backend, Basic auth) runs from ``scripts/ralph.sh``, a
+fresh one with an empty store for every row: its file backend reads the whole file before each
+write, so a store filled by earlier rows would slow it down and flatter LearnLoop. (Its warm-up
+requests go to that fresh Ralph, and the store is emptied again before timing starts.)
+Statements are valid xAPI 1.0.3 shaped as Moodle's logstore_xapi sends them (account actor,
+verb, activity object with definition, context, timestamp), each with its own id; every row
+posts the *same* request bodies to both systems, serialized up front so the client does as
+little as possible per request.
 
-Modes: ``single`` (one statement per POST) and ``batch`` (``--batch-size`` per POST), from
-``C`` concurrent clients (threads, a kept-alive connection each: :mod:`bench.http_client`). It prints a Markdown table:
-statements/s and p50/p95 latency per request as the client saw it, per (system, mode, C); the
-CPU time the serving processes used per 100 statements (LearnLoop's gunicorn workers and its
-PostgreSQL backends; Ralph's one process), which other load on the machine hardly changes;
-and the RSS of LearnLoop's gunicorn workers before and after (and of each Ralph at its end).
-``--time-limit`` bounds the whole run; everything started is stopped and the database dropped
-however it ends.
+Modes: ``single`` (one statement per POST) and ``batch`` (``--batch-size`` per POST), from ``C``
+concurrent clients (threads, each with its own connection: :mod:`bench.http_client`). It prints
+a Markdown table: statements/s and p50/p95 latency per request as the client saw it, per
+(system, mode, C); the CPU time the serving processes used per 100 statements (LearnLoop's
+gunicorn workers and its PostgreSQL backends; Ralph's one process), which other load on the
+machine hardly changes; and the RSS of LearnLoop's gunicorn workers before and after (and of
+each Ralph at its end). ``--time-limit`` bounds the whole run; everything started is stopped and
+the database dropped however it ends.
 
 ``--soak N`` instead posts N statements to LearnLoop alone, in batches, and samples the RSS of
 its gunicorn workers as they go in (:mod:`bench.xapi_soak`): is memory flat over a million?

@@ -206,12 +206,6 @@ def keys_list() -> None:
             click.echo(f"{key.kid}  {key.status:8}  created {key.created_at:%Y-%m-%d %H:%M}")
 
 
-# How LearnLoop runs under gunicorn, here and in bench/: threaded workers, because they keep a
-# client's connection open between requests (an LRS or Moodle's logstore posting statement
-# after statement reuses it); sync workers close it after every response.
-GUNICORN_WORKER_ARGS = ("--worker-class", "gthread", "--keep-alive", "30")
-
-
 @main.command()
 @click.option("--bind", default="127.0.0.1:8000", show_default=True)
 @click.option("--workers", default=2, show_default=True, type=int)
@@ -220,12 +214,14 @@ GUNICORN_WORKER_ARGS = ("--worker-class", "gthread", "--keep-alive", "30")
     default=1,
     show_default=True,
     type=int,
-    help="Requests a worker serves at once (Python runs one at a time per process).",
+    help="Threads per worker. 1: gunicorn's sync workers, which the benchmarks measure; more "
+    "lets a worker wait on several slow clients at once, but a kept-alive client then stays "
+    "with one worker, and Python runs one thread at a time per process.",
 )
 def serve(bind: str, workers: int, threads: int) -> None:
     """Run LearnLoop under gunicorn (production)."""
     args = ["gunicorn", "--bind", bind, "--workers", str(workers), "--threads", str(threads)]
-    args += [*GUNICORN_WORKER_ARGS, "--access-logfile", "-", "wsgi:app"]
+    args += ["--access-logfile", "-", "wsgi:app"]
     os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606  # replaces this process
 
 
