@@ -30,7 +30,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 
 from lti_tool.core import signals
-from lti_tool.core.db import after_commit, db, dialect_insert, utcnow
+from lti_tool.core.db import after_commit, db, dialect_insert, read_committed, utcnow
 from xapi.models import Actor, ActorMapping, Statement
 
 EXPLICIT = "explicit"
@@ -88,10 +88,20 @@ def known_keys() -> KnownKeys:
     return known
 
 
+def settle_looked_at(tenant_id: int, keys: Iterable[str | None]) -> None:
+    """Settle those of ``keys`` that another process (or this one, before it started) has
+    looked at already: one read, and only for keys this process has not settled. Call it
+    before storing, so that :func:`note` only meets keys nobody has looked at."""
+    known = known_keys()
+    unsettled = sorted({key for key in keys if key and not known.settled(tenant_id, key)})
+    if unsettled:  # what is read is committed: believed at once
+        known.settle(tenant_id, _looked_at(tenant_id, unsettled))
+
+
 def note(tenant_id: int, keys_by_statement: Mapping[str, str | None]) -> None:
     """Remember the person key of each newly stored statement (``None``: no person, e.g. a
-    Group), and give each key this process has not settled a row, answered if the identity side
-    can say who it is (``actors_seen``, in this transaction)."""
+    Group), and give each key nobody has looked at yet (see :func:`settle_looked_at`) a row,
+    answered if the identity side can say who it is (``actors_seen``, in this transaction)."""
     known = known_keys()
     known.remember(tenant_id, keys_by_statement)
     new = sorted(
@@ -99,10 +109,25 @@ def note(tenant_id: int, keys_by_statement: Mapping[str, str | None]) -> None:
     )
     if not new:
         return
-    answers = who_are(tenant_id, new)
+    # No explicit mapping to read first: :func:`map_explicitly` writes the key's row, answered,
+    # so a mapped key is never new here (and its row keeps that answer, see _add_rows).
+    answers = _identity_answers(tenant_id, new)
     _add_rows(tenant_id, new, answers)
     if answers:  # each row is looked at once this commits, by us or before: settled for good
         after_commit(functools.partial(known.settle, tenant_id, sorted(answers)))
+
+
+def _looked_at(tenant_id: int, keys: Collection[str]) -> set[str]:
+    """Those of ``keys`` whose row exists and was looked at."""
+    table = Actor.__table__.c  # Core columns: this runs on the hot path of new actors
+    rows = read_committed(
+        select(table.actor_key).where(
+            table.tenant_id == tenant_id,
+            table.actor_key.in_(sorted(keys)),
+            table.checked_at.is_not(None),
+        )
+    )
+    return {key for (key,) in rows}
 
 
 def who_are(tenant_id: int, keys: Collection[str]) -> dict[str, Answer]:
@@ -112,16 +137,23 @@ def who_are(tenant_id: int, keys: Collection[str]) -> dict[str, Answer]:
     answers: dict[str, Answer] = {
         key: (user_id, EXPLICIT) for key, user_id in explicit_users(tenant_id, keys).items()
     }
-    others = sorted(key for key in keys if key not in answers)
-    for receiver in signals.actors_seen.receivers_for(tenant_id) if others else ():
+    answers.update(_identity_answers(tenant_id, [key for key in keys if key not in answers]))
+    return answers
+
+
+def _identity_answers(tenant_id: int, keys: Collection[str]) -> dict[str, Answer]:
+    """What the receivers of ``actors_seen`` say of these keys (see :func:`who_are`)."""
+    keys = sorted(keys)
+    answers: dict[str, Answer] = {}
+    for receiver in signals.actors_seen.receivers_for(tenant_id) if keys else ():
         try:
-            said = receiver(tenant_id, keys=others) or {}
+            said = receiver(tenant_id, keys=keys) or {}
         except DBAPIError:
             raise  # the transaction is unusable: the request fails, nothing is stored
         except Exception:
             log.exception("actors_seen receiver %r failed (tenant %s)", receiver, tenant_id)
             continue
-        answers.update({key: said[key] for key in others if key in said})
+        answers.update({key: said[key] for key in keys if key in said})
     return answers
 
 
@@ -144,17 +176,19 @@ def _add_rows(
                 "created_at": now,
             }
         )
-    if not rows:
-        return
-    insert = dialect_insert(Actor)
-    # A row someone already looked at keeps its answer; one nobody did takes ours.
-    db.session.execute(
-        insert.on_conflict_do_update(
-            index_elements=["tenant_id", "actor_key"],
-            set_={name: insert.excluded[name] for name in ("user_id", "matched_by", "checked_at")},
-            where=Actor.checked_at.is_(None),
-        ),
-        rows,
+    if rows:
+        db.session.execute(_upsert(db.session.get_bind().dialect.name), rows)
+
+
+@functools.cache
+def _upsert(dialect: str) -> Any:
+    """INSERT of actor rows where a row someone already looked at keeps its answer, and one
+    nobody did takes ours (built once: SQLAlchemy's ``excluded`` is costly to build)."""
+    insert = dialect_insert(Actor.__table__, dialect)  # Core: one statement, None values too
+    return insert.on_conflict_do_update(
+        index_elements=["tenant_id", "actor_key"],
+        set_={name: insert.excluded[name] for name in ("user_id", "matched_by", "checked_at")},
+        where=Actor.__table__.c.checked_at.is_(None),
     )
 
 

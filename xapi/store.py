@@ -107,6 +107,7 @@ def record(
     unique = list({row.statement_id: row for row in reversed(rows)}.values())
     refused = _refuse(_voiding_of_voiding(sender.tenant_id, unique), all_or_nothing, BadRequest)
     unique = [row for row in unique if row not in refused]
+    actors.settle_looked_at(sender.tenant_id, [_person_key(row.statement) for row in unique])
     alone = commit_alone and _one_insert(sender.tenant_id, unique)
     inserted = batch_insert.insert(sender.tenant_id, [row.values for row in unique], alone=alone)
     earlier = [row for row in unique if row.statement_id not in inserted]

@@ -154,9 +154,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def dialect_insert(table: Any) -> Any:
-    """An INSERT that knows ``ON CONFLICT`` on the session's database (PostgreSQL or SQLite)."""
-    dialect = db.session.get_bind().dialect.name
+def read_committed(statement: Any) -> list[Any]:
+    """The rows of a read. Outside a transaction on PostgreSQL it runs on an autocommit
+    connection, so it costs one round trip and no BEGIN/COMMIT; inside one, in it."""
+    session = db.session
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return list(session.execute(statement))
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return list(connection.execute(statement))
+
+
+def dialect_insert(table: Any, dialect: str | None = None) -> Any:
+    """An INSERT that knows ``ON CONFLICT`` on the session's database (PostgreSQL or SQLite),
+    or on the one ``dialect`` names."""
+    dialect = dialect or db.session.get_bind().dialect.name
     return (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 

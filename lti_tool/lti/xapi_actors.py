@@ -161,9 +161,10 @@ class _Matcher:
     def _users_by_sub(self, subs: set[str]) -> dict[str, int]:
         if not subs:
             return {}
+        users = User.__table__.c  # Core columns: this runs when new actors are stored
         rows = db.session.execute(
-            select(User.sub, User.id).where(
-                User.registration_id == self.registration.id, User.sub.in_(subs)
+            select(users.sub, users.id).where(
+                users.registration_id == self.registration.id, users.sub.in_(sorted(subs))
             )
         )
         return {sub: user_id for sub, user_id in rows}
