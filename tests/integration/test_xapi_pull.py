@@ -3,7 +3,6 @@ cursor committed per page, resuming, backoff, and what is skipped."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,30 +18,11 @@ from tests.integration.xapi_lrs_helpers import (
     NO_SLEEP,
     STATEMENTS,
     FakeLrs,
-    add_connection,
     connection,
 )
 from tests.support.platform import TestPlatform
 from xapi import actors, pulling
 from xapi.lrs_client import Backoff
-
-
-@pytest.fixture
-def mock() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as requests_mock:
-        requests_mock.add_passthru("http://127.0.0.1")  # the test platform's JWKS
-        yield requests_mock
-
-
-@pytest.fixture
-def fake(mock: responses.RequestsMock) -> FakeLrs:
-    return FakeLrs(mock, page_size=2)
-
-
-@pytest.fixture
-def connection_id(app: Flask, registered: TestPlatform) -> int:
-    app.config["XAPI_PULL_PAGE_SIZE"] = 2
-    return add_connection(app)
 
 
 def _pull(app: Flask, connection_id: int, **options: Any) -> pulling.Progress:

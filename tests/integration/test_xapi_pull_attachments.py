@@ -163,13 +163,6 @@ def test_an_lrs_that_refuses_attachments_true_is_asked_without_and_the_report_sa
     assert lrs.get(statementId=sent["signed"]["id"]).status_code == 200
 
 
-@pytest.fixture
-def mock() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as requests_mock:
-        requests_mock.add_passthru("http://127.0.0.1")  # the test platform's JWKS
-        yield requests_mock
-
-
 def _answer(mock: responses.RequestsMock, body: bytes) -> None:
     mock.add(responses.GET, STATEMENTS, body=body, content_type=CONTENT_TYPE)
 

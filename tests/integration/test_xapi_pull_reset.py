@@ -9,39 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-import responses
 from flask import Flask
 
 from lti_tool.core.db import commit_or_rollback
 from tests.integration.xapi_helpers import Lrs, tenant_id
-from tests.integration.xapi_lrs_helpers import NO_SLEEP, FakeLrs, add_connection, connection
-from tests.support.platform import TestPlatform
+from tests.integration.xapi_lrs_helpers import NO_SLEEP, FakeLrs, connection
 from xapi import connections, intake, pulling
 from xapi.lrs_client import Backoff
 
 WAIT = 10.0  # seconds; a test that waits this long has failed
-
-
-@pytest.fixture
-def mock() -> Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as requests_mock:
-        requests_mock.add_passthru("http://127.0.0.1")  # the test platform's JWKS
-        yield requests_mock
-
-
-@pytest.fixture
-def fake(mock: responses.RequestsMock) -> FakeLrs:
-    return FakeLrs(mock, page_size=2)
-
-
-@pytest.fixture
-def connection_id(app: Flask, registered: TestPlatform) -> int:
-    app.config["XAPI_PULL_PAGE_SIZE"] = 2
-    return add_connection(app)
 
 
 def _pull(app: Flask, connection_id: int, **options: Any) -> pulling.Progress:
