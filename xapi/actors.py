@@ -259,6 +259,8 @@ def attach(tenant_id: int, user_id: int, keys: Mapping[str, str]) -> int:
             .values(user_id=user_id, matched_by=matched_by, checked_at=utcnow())
         )
         attached += result.rowcount or 0
+    if attached:
+        signals.actors_attached.send(tenant_id, user_id=user_id)
     return attached
 
 
@@ -291,6 +293,7 @@ def map_explicitly(tenant_id: int, key: str, user_id: int) -> None:
         .where(Actor.tenant_id == tenant_id, Actor.actor_key == key)
         .values(user_id=user_id, matched_by=EXPLICIT, checked_at=utcnow())
     )
+    signals.actors_attached.send(tenant_id, user_id=user_id)
     db.session.flush()
 
 

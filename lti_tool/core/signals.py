@@ -41,6 +41,16 @@ Receivers only read. One that raises is logged and its answers left out: the sta
 stored all the same, and their keys are looked at again after the commit (``statements_recorded``).
 """
 
+actors_attached = _signals.signal("actors-attached")
+"""Sent by :mod:`xapi.actors` when actor keys are given to a person after their statements may
+have been stored (the person's launch shares the address they used, or an administrator maps
+the actor explicitly), inside that transaction: what depends on a person's statements should
+look at that person again once it commits.
+
+:sender: the tenant id (``int``)
+:user_id: ``int``, the person the keys now belong to
+"""
+
 placeables_wanted = _signals.signal("placeables-wanted")
 """Sent by the Deep Linking picker (``lti_tool.lti.deep_linking``) to learn what a designer can
 place in a course, and by a launch of a placed link to find the item it opens.

@@ -251,6 +251,13 @@ def _on_actors_seen(tenant_id: int, keys: Sequence[str], **_: Any) -> dict[str, 
     return answers
 
 
+def settle_recorded(tenant_id: int, statement_ids: Sequence[str]) -> None:
+    """Look up the never-looked-at actors of statements already committed, as its own unit of
+    work (idempotent; no query once they are settled). Other domains' jobs that need to know
+    who a batch is about call it first."""
+    _on_statements_recorded(tenant_id, statement_ids)
+
+
 def _on_statements_recorded(tenant_id: int, statement_ids: Sequence[str], **_: Any) -> None:
     with commit_or_rollback():  # after the listener's commit: this is its own unit of work
         answers = resolve_new_actors(tenant_id, statement_ids)

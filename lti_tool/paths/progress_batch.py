@@ -45,4 +45,4 @@ def _look_up_actors(tenant_id: int, statement_ids: Sequence[str]) -> None:
     # receiver. Blinker calls receivers in no fixed order, and a worker may run this job before
     # that receiver is done, so run it first: it is idempotent, commits its own unit of work,
     # and costs nothing once the batch's actors are settled (remembered per process).
-    xapi_actors._on_statements_recorded(tenant_id, statement_ids)
+    xapi_actors.settle_recorded(tenant_id, statement_ids)

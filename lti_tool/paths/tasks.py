@@ -12,9 +12,8 @@ nothing the second time. Each answers what it changed (rows added/retracted, lea
 Statements whose actor becomes a known person later still count: at the person's first launch
 the identity side attaches their actors and the launch (custom ``role``) or their choice enrols
 them, which recomputes their progress after the commit. An actor attached to someone already
-enrolled (an administrator's explicit mapping, an e-mail shared at a later launch) needs
-``paths.recompute_user`` for that person: the hook for an "actors attached" signal, which the
-identity side does not send yet.
+enrolled (an administrator's explicit mapping, an e-mail shared at a later launch) sends
+``actors_attached``, and that person is recomputed after the commit.
 """
 
 from __future__ import annotations
@@ -31,7 +30,13 @@ from lti_tool.core.cache import app_cache
 from lti_tool.core.db import commit_or_rollback, db
 from lti_tool.paths import progress_batch, progress_recompute
 from lti_tool.paths.models import Path
-from lti_tool.paths.progress_jobs import NO_PATHS, NO_PATHS_TTL, RECOMPUTE_PATH, RECOMPUTE_USER
+from lti_tool.paths.progress_jobs import (
+    NO_PATHS,
+    NO_PATHS_TTL,
+    RECOMPUTE_PATH,
+    RECOMPUTE_USER,
+    recompute_user_later,
+)
 from lti_tool.paths.progress_writes import Changes
 from lti_tool.paths.services import enrolment  # noqa: F401  # connects the launch receiver
 
@@ -94,4 +99,10 @@ def _on_statements_recorded(tenant_id: int, statement_ids: Sequence[str], **_: A
         statements_recorded.delay(tenant_id, ids)
 
 
+def _on_actors_attached(tenant_id: int, user_id: int, **_: Any) -> None:
+    if has_published_paths(tenant_id):
+        recompute_user_later(tenant_id, user_id)  # after the commit that attached them
+
+
 signals.statements_recorded.connect(_on_statements_recorded)
+signals.actors_attached.connect(_on_actors_attached)

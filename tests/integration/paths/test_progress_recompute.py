@@ -10,8 +10,10 @@ from sqlalchemy import delete, update
 from lti_tool.core import signals
 from lti_tool.core.db import commit_or_rollback, db
 from lti_tool.lti import xapi_actors
+from lti_tool.lti.services import dispatch
 from lti_tool.paths import tasks
 from lti_tool.paths.models import StepEvidence, TimeEntry
+from tests.integration.launch_helpers import launch
 from tests.integration.paths.engine_helpers import (
     BOOK,
     COMPLETED,
@@ -30,7 +32,7 @@ from tests.integration.paths.engine_helpers import (
 )
 from tests.integration.xapi_helpers import Lrs
 from tests.support.platform import TestPlatform
-from xapi import events
+from xapi import actors, events, keys
 from xapi.models import Statement
 
 
@@ -138,3 +140,34 @@ def test_the_progress_receiver_leaves_the_senders_session_open(
         events.announce(tenant, [sent["id"]])  # as a pull does after each page, then goes on
         assert db.session is session
     assert done_steps(app, tenant, user) == {"read-kb"}
+
+
+def test_statements_attached_to_an_enrolled_learner_later_count_once_attached(
+    app: Flask, lrs: Lrs, registered: TestPlatform
+) -> None:
+    """An address the learner's LMS shares only at a later launch, or an administrator's
+    explicit mapping: their earlier statements count from then on (``actors_attached``)."""
+    tenant = tenant_of(app)
+    path = publish(app, tenant)
+    later, mapped = new_user(app, "later"), new_user(app, "mapped")
+    for user in (later, mapped):
+        enrol(app, tenant, user, path)
+    by_mail = {"objectType": "Agent", "mbox": "mailto:later@example.edu"}
+    by_alias = {"objectType": "Agent", "account": {"homePage": "https://hr.example", "name": "m"}}
+    assert (
+        lrs.post([said(by_mail, COMPLETED, BOOK), said(by_alias, COMPLETED, BOOK)]).status_code
+        == 200
+    )
+    assert done_steps(app, tenant, later) == set() and done_steps(app, tenant, mapped) == set()
+
+    launch(app.test_client(), registered, sub="later", email="later@example.edu")
+    with app.app_context():
+        dispatch.wait_for_background(app)
+    assert done_steps(app, tenant, later) == {"read-kb"}
+
+    with app.app_context():
+        with commit_or_rollback():
+            actors.map_explicitly(tenant, keys.actor_key(by_alias) or "", mapped)
+        dispatch.wait_for_background(app)
+    assert done_steps(app, tenant, mapped) == {"read-kb"}
+    assert done_steps(app, tenant, later) == {"read-kb"}  # nobody else touched
