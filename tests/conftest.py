@@ -19,6 +19,7 @@ from lti_tool import create_app
 from lti_tool.core import migrate
 from lti_tool.core.db import Base, db
 from lti_tool.lti.message_launch import key_sets
+from lti_tool.lti.services import dispatch
 from lti_tool.models import import_all
 from tests.support.platform import TestPlatform
 from tests.support.servers import LoopbackServer
@@ -58,6 +59,9 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app.instance_path = str(tmp_path)
     key_sets.clear()
     yield app
+    # Jobs a test started in the background (no Redis: after-commit jobs run in threads, e.g.
+    # a path's recompute) end first: one still writing would deadlock with the TRUNCATE.
+    dispatch.wait_for_background(app)
     with app.app_context():
         _empty_all_tables()
         db.engine.dispose()
