@@ -30,7 +30,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import DBAPIError
 
 from lti_tool.core import signals
-from lti_tool.core.db import after_commit, db, dialect_insert, read_committed, utcnow
+from lti_tool.core.db import after_commit, db, dialect_insert, run_on_its_own, utcnow
 from xapi.models import Actor, ActorMapping, Statement
 
 EXPLICIT = "explicit"
@@ -120,7 +120,7 @@ def note(tenant_id: int, keys_by_statement: Mapping[str, str | None]) -> None:
 def _looked_at(tenant_id: int, keys: Collection[str]) -> set[str]:
     """Those of ``keys`` whose row exists and was looked at."""
     table = Actor.__table__.c  # Core columns: this runs on the hot path of new actors
-    rows = read_committed(
+    rows = run_on_its_own(
         select(table.actor_key).where(
             table.tenant_id == tenant_id,
             table.actor_key.in_(sorted(keys)),

@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from lti_tool.core.db import db, insert_new
+from lti_tool.core.db import db, insert_new, run_on_its_own
 from xapi.models import Statement
 
 # The columns that differ per row, with their types in the batch document.
@@ -84,14 +84,12 @@ def _insert_document(tenant_id: int, rows: list[dict[str, Any]], alone: bool) ->
     # The rows as they are: json_to_recordset reads the columns it names and ignores the rest.
     document = json.dumps(rows, default=_iso, ensure_ascii=False, separators=(",", ":"))
     values = {"tenant_id": tenant_id, "stored": rows[0]["stored"], "rows": document}
-    if alone and not db.session.in_transaction():
-        # On an autocommit connection the INSERT commits itself: no BEGIN and no COMMIT round
-        # trip. It is durable when it returns, as a commit would be.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            found = connection.execute(_POSTGRESQL, values).scalars().all()
-    else:
-        found = db.session.execute(_POSTGRESQL, values).scalars().all()
-    return dict.fromkeys(found, False)  # voided already, if an earlier voiding statement says so
+    # Alone, outside a transaction, the INSERT commits itself: durable when it returns.
+    found = (
+        run_on_its_own(_POSTGRESQL, values) if alone else db.session.execute(_POSTGRESQL, values)
+    )
+    # Voided already, if an earlier voiding statement says so.
+    return dict.fromkeys((statement_id for (statement_id,) in found), False)
 
 
 def _iso(value: Any) -> str:

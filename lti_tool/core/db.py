@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -64,7 +64,7 @@ class Database:
         engine = make_engine(app.config["DATABASE_URL"])
         factory = sessionmaker(bind=engine, expire_on_commit=False)
         event.listen(factory, "after_commit", _run_after_commit)
-        event.listen(factory, "after_rollback", _forget_after_commit)
+        event.listen(factory, "after_soft_rollback", _forget_after_commit)
         # One session per application context, not per thread: a job run eagerly inside a
         # request pushes its own app context, and must neither share nor close the request's.
         app.extensions["learnloop.db"] = (engine, scoped_session(factory, scopefunc=_context_id))
@@ -92,20 +92,28 @@ db = Database()
 _AFTER_COMMIT = "learnloop.after_commit"
 
 
-def after_commit(callback: Callable[[], None]) -> None:
+def after_commit(callback: Callable[[], None], key: Hashable | None = None) -> None:
     """Run ``callback`` once the current session's transaction has committed; never if it
-    rolls back. For what may only be believed once it is durable (a per-process cache); the
-    callback must not use the session (it is between transactions then)."""
-    db.session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+    rolls back. For what may only be believed, or started, once the transaction is durable (a
+    per-process cache, a job that reads what it wrote); the callback must not use the session
+    (it is between transactions then). A ``key`` already queued in this transaction is not
+    queued again."""
+    session = db.session
+    if not session.in_transaction():
+        session.connection()  # begin: a rollback before anything was written forgets it too
+    queued: dict[Hashable, Callable[[], None]] = session.info.setdefault(_AFTER_COMMIT, {})
+    queued.setdefault(key if key is not None else object(), callback)
 
 
 def _run_after_commit(session: Session) -> None:
-    for callback in session.info.pop(_AFTER_COMMIT, ()):
+    for callback in session.info.pop(_AFTER_COMMIT, {}).values():
         callback()
 
 
-def _forget_after_commit(session: Session) -> None:
-    session.info.pop(_AFTER_COMMIT, None)
+def _forget_after_commit(session: Session, previous_transaction: Any) -> None:
+    # "soft": also when nothing had reached the database yet. A savepoint's rollback keeps them.
+    if not previous_transaction.nested:
+        session.info.pop(_AFTER_COMMIT, None)
 
 
 def _context_id() -> int:
@@ -154,14 +162,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def read_committed(statement: Any) -> list[Any]:
-    """The rows of a read. Outside a transaction on PostgreSQL it runs on an autocommit
-    connection, so it costs one round trip and no BEGIN/COMMIT; inside one, in it."""
+def autocommit() -> Any:
+    """A connection of its own (``with autocommit() as connection``) on which each statement
+    commits itself: no BEGIN and no COMMIT round trip, durable when it returns. The session,
+    and any transaction it holds, are not involved."""
+    return db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
+def run_on_its_own(statement: Any, params: dict[str, Any] | None = None) -> list[Any]:
+    """The rows of ``statement``. Outside a transaction on PostgreSQL it runs as one of its own
+    (:func:`autocommit`: one round trip, a write durable when it returns); inside one, in it."""
     session = db.session
     if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
-        return list(session.execute(statement))
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        return list(connection.execute(statement))
+        return list(session.execute(statement, params))
+    with autocommit() as connection:
+        return list(connection.execute(statement, params))
 
 
 def dialect_insert(table: Any, dialect: str | None = None) -> Any:

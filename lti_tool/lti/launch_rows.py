@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import select, text, update
 
-from lti_tool.core.db import db, dialect_insert
+from lti_tool.core.db import autocommit, db, dialect_insert
 from lti_tool.lti import oidc_state
 from lti_tool.lti.models import Context, Membership, User
 
@@ -161,7 +161,7 @@ def write_in_one_statement(rows: LaunchRows) -> WrittenLaunch | None:
     }
     # Autocommit: the statement commits itself, so BEGIN and COMMIT cost no round trips. The
     # request's session (and any transaction it holds) is not involved.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    with autocommit() as connection:
         found = connection.execute(_ONE_STATEMENT, values).one_or_none()
     if found is None:
         return None

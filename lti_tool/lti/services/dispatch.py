@@ -1,8 +1,9 @@
 """Starting a service job once the current transaction has committed.
 
 A job that reads what the transaction wrote (a score in the outbox, a roster sync asked for) must
-not start before the commit, nor at all if it rolls back. ``after_commit`` queues the job on the
-session; when it commits, each distinct job goes to the broker (Celery on Redis), once.
+not start before the commit, nor at all if it rolls back. ``after_commit`` queues the job with
+:func:`lti_tool.core.db.after_commit`; when the transaction commits, each distinct job goes to
+the broker (Celery on Redis), once.
 
 Without a broker (the embedded default, jobs eager) the job runs in a background thread with an
 app context of its own, so the request that asked for it (a launch, a page) does not wait for
@@ -11,15 +12,14 @@ the platform. ``wait_for_background`` joins those threads (CLI commands and test
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from lti_tool.core.db import db
+from lti_tool.core.db import after_commit as db_after_commit
 
 log = logging.getLogger("learnloop.lti")
 _KEY = "lti.services.after_commit"
@@ -28,28 +28,15 @@ _KEY = "lti.services.after_commit"
 def after_commit(task_name: str, *args: Any) -> None:
     """Run the job ``task_name(*args)`` after the session's next commit (once per commit)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    session = db.session
-    if not session.in_transaction():
-        session.connection()  # begin: its rollback must forget the job too
-    queued: dict[tuple[str, tuple[Any, ...]], Flask] = session.info.setdefault(_KEY, {})
-    queued.setdefault((task_name, args), app)
+    db_after_commit(functools.partial(_start, app, task_name, args), key=(_KEY, task_name, args))
 
 
-@event.listens_for(Session, "after_commit")
-def _start(session: Session) -> None:
-    for (name, args), app in session.info.pop(_KEY, {}).items():
-        celery = app.extensions["celery"]
-        if celery.conf.task_always_eager:
-            _in_background(app, name, args)
-        else:
-            celery.send_task(name, args=list(args))
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget(session: Session, previous_transaction: Any) -> None:
-    # "soft": also when nothing had reached the database yet. A savepoint's rollback keeps them.
-    if not previous_transaction.nested:
-        session.info.pop(_KEY, None)
+def _start(app: Flask, name: str, args: tuple[Any, ...]) -> None:
+    celery = app.extensions["celery"]
+    if celery.conf.task_always_eager:
+        _in_background(app, name, args)
+    else:
+        celery.send_task(name, args=list(args))
 
 
 def _in_background(app: Flask, name: str, args: tuple[Any, ...]) -> None:
