@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from lti_tool.core.http_body import TooLarge, read_at_most
 from xapi import jsonbody, timestamps
 from xapi.attachments import multipart
 from xapi.attachments.multipart import Part
@@ -34,7 +35,6 @@ from xapi.models import LrsConnection
 
 TRANSIENT = frozenset({429, 500, 502, 503, 504})
 DEFAULT_MAX_PAGE_BYTES = 64 * 1024 * 1024  # LEARNLOOP_XAPI_PULL_MAX_PAGE_BYTES
-_CHUNK = 256 * 1024
 VERSION_HEADER = "X-Experience-API-Version"
 CONSISTENT_THROUGH = "X-Experience-API-Consistent-Through"
 
@@ -232,26 +232,17 @@ def shows(response: requests.Response, statement_id: str) -> bool:
 
 def _body(response: requests.Response, limit: int) -> bytes:
     """The body of a streamed answer; :class:`BadAnswer` once it grows beyond ``limit`` bytes."""
-    too_big = BadAnswer(
-        f"the LRS's answer is larger than {limit} bytes (LEARNLOOP_XAPI_PULL_MAX_PAGE_BYTES): "
-        "raise that limit, or have pages with less attachment data"
-    )
-    declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
-        response.close()
-        raise too_big
-    chunks, size = [], 0
     try:
-        for chunk in response.iter_content(_CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise too_big
-            chunks.append(chunk)
+        return read_at_most(response, limit)
+    except TooLarge:
+        raise BadAnswer(
+            f"the LRS's answer is larger than {limit} bytes (LEARNLOOP_XAPI_PULL_MAX_PAGE_BYTES): "
+            "raise that limit, or have pages with less attachment data"
+        ) from None
     except requests.RequestException as exc:
         raise BadAnswer(f"the LRS's answer broke off ({type(exc).__name__})") from exc
     finally:
         response.close()
-    return b"".join(chunks)
 
 
 def _split(response: requests.Response, content: bytes) -> tuple[bytes, dict[str, Part] | None]:

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import requests
 
+from lti_tool.core.http_body import TooLarge, read_at_most
+
 MAX_BODY = 1024 * 1024
 _MAX_REDIRECTS = 3
 _TIMEOUT = (5.0, 15.0)  # connect, read (seconds)
@@ -117,12 +119,12 @@ def _call(method: str, url: str, token: str | None, **kwargs: Any) -> _Answer:
 
 
 def _read_bounded(response: requests.Response, what: str) -> bytes:
-    content = bytearray()
-    for chunk in response.iter_content(chunk_size=64 * 1024):
-        content += chunk
-        if len(content) > MAX_BODY:
-            raise PlatformCallFailed("not_json", f"{what}: answer larger than {MAX_BODY} bytes")
-    return bytes(content)
+    try:
+        return read_at_most(response, MAX_BODY)
+    except TooLarge:
+        raise PlatformCallFailed(
+            "not_json", f"{what}: answer larger than {MAX_BODY} bytes"
+        ) from None
 
 
 def _json(answer: _Answer, what: str) -> Any:
